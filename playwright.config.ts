@@ -1,0 +1,35 @@
+import { defineConfig } from '@playwright/test';
+
+const PORT = Number(process.env.E2E_PORT ?? 4319);
+
+export default defineConfig({
+	testDir: 'test/e2e',
+	timeout: 60_000,
+	fullyParallel: false,
+	workers: 1,
+	retries: 0,
+	reporter: [['list'], ['json', { outputFile: 'test-results/playwright.json' }]],
+	use: {
+		baseURL: `http://127.0.0.1:${PORT}`,
+		launchOptions: {
+			executablePath: process.env.CHROMIUM_PATH,
+			args: [
+				'--headless',
+				'--no-sandbox',
+				'--disable-gpu',
+				'--disable-quic',
+				'--no-first-run',
+				'--disable-background-networking',
+				'--disable-component-update',
+				'--disable-sync'
+			]
+		}
+	},
+	webServer: {
+		command: 'node server.js',
+		url: `http://127.0.0.1:${PORT}/`,
+		env: { PORT: String(PORT), HOST: '127.0.0.1' },
+		reuseExistingServer: false,
+		timeout: 60_000
+	}
+});
