@@ -16,7 +16,7 @@ let failed = 0;
 let skipped = 0;
 const missing = [];
 
-const vitest = read('test-results/vitest.json');
+const vitest = read('reports/vitest.json');
 if (vitest) {
 	passed += vitest.numPassedTests ?? 0;
 	failed += vitest.numFailedTests ?? 0;
@@ -26,7 +26,7 @@ if (vitest) {
 		failed += vitest.numFailedTestSuites || 1;
 } else missing.push('vitest');
 
-const pw = read('test-results/playwright.json');
+const pw = read('reports/playwright.json');
 if (pw?.stats) {
 	passed += pw.stats.expected ?? 0;
 	failed += (pw.stats.unexpected ?? 0) + (pw.stats.flaky ?? 0);

@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 
-mkdirSync('test-results', { recursive: true });
+mkdirSync('reports', { recursive: true });
 const steps = [
 	['lint', 'npm', ['run', '--silent', 'lint']],
 	['typecheck', 'npm', ['run', '--silent', 'check']],
@@ -16,7 +16,7 @@ const steps = [
 			'run',
 			'--reporter=default',
 			'--reporter=json',
-			'--outputFile.json=test-results/vitest.json'
+			'--outputFile.json=reports/vitest.json'
 		]
 	],
 	['build', 'npx', ['vite', 'build', '--logLevel', 'warn']],
