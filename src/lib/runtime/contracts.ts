@@ -104,3 +104,55 @@ export interface StageCounterNames {
 	rowsIn: number;
 	rowsOut: number;
 }
+
+/** Column types a batch frame can carry (Arrow physical layouts). */
+export type ColumnType =
+	| 'int8'
+	| 'int16'
+	| 'int32'
+	| 'int64'
+	| 'uint8'
+	| 'uint16'
+	| 'uint32'
+	| 'uint64'
+	| 'float32'
+	| 'float64'
+	| 'bool'
+	| 'utf8'
+	/** Days since the epoch, int32. */
+	| 'date32'
+	/** Milliseconds since the epoch, int64 (Arrow Timestamp, unit ms, no time zone). */
+	| 'timestamp';
+
+export type ColumnValues =
+	| Int8Array
+	| Int16Array
+	| Int32Array
+	| BigInt64Array
+	| Uint8Array
+	| Uint16Array
+	| Uint32Array
+	| BigUint64Array
+	| Float32Array
+	| Float64Array;
+
+/**
+ * One column of a batch as raw typed-array views, the form kernels and the expression
+ * evaluator work on. Arrow conventions: `validity` is a bitmap, least significant bit first,
+ * 1 = valid, `null` when the column has no nulls; `bool` values are bit-packed the same way;
+ * `utf8` has `offsets` (length + 1 entries) into `values` (Uint8Array of UTF-8 bytes).
+ */
+export interface ColumnView {
+	type: ColumnType;
+	length: number;
+	nullCount: number;
+	validity: Uint8Array | null;
+	offsets: Int32Array | null;
+	values: ColumnValues;
+}
+
+/** A batch as columns, in schema order, all of `length` rows. */
+export interface BatchView {
+	length: number;
+	columns: ColumnView[];
+}
