@@ -52,9 +52,10 @@ export class Sampler {
 	private samples: Rates[] = [];
 	private first = 0;
 
-	/** `readOccupancy` returns current ring sizes by edge index (from the rings themselves). */
+	/** `readOccupancy` returns current ring sizes by edge index (from the rings themselves).
+	 * `block` is a MetricsBlock, or anything that takes snapshots the same way. */
 	constructor(
-		private readonly block: MetricsBlock,
+		private readonly block: Pick<MetricsBlock, 'snapshot'>,
 		private readonly topology: Topology,
 		private readonly readOccupancy?: () => number[]
 	) {}
