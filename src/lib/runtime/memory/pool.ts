@@ -1,0 +1,412 @@
+// The shared-memory block pool: size-classed, reference-counted blocks in SharedArrayBuffers,
+// usable from every thread at once. Byte layouts are in layout.ts, the free lists in
+// free-list.ts, carving and guards in carve.ts.
+//
+// Thread roles: every thread (page main thread, pool workers, Node worker_threads) holds its
+// own MemoryPool over the same buffers: the creator calls `create`, the others `attach` to the
+// descriptor it posts once. All of them acquire, retain and release; no thread is special.
+//
+// Memory: `budgetBytes` is split into arenas (SharedArrayBuffers of at most 1 GiB), all made
+// at `create` because a thread cannot learn of a buffer made later. Blocks are carved lazily
+// from a global bump cursor; carving reserves the block's bytes against the budget first, so
+// carved bytes never exceed the budget (the arenas carry one largest block of slack per arena
+// change, because a block never straddles two arenas). A carved block keeps its size class
+// forever: freed blocks go onto their class's free list and nothing returns to the cursor.
+//
+// Acquire order: the class's free list; else carve; else a free block of a LARGER class (a
+// smaller free block can never serve a larger request). If the budget is all carved into
+// small blocks, a large request can only be met by a large block someone releases: carve the
+// large classes you need early, or keep headroom.
+//
+// Ordering invariants:
+//  - Carving writes the block's table entry, header and canary, then publishes the entry
+//    with the Atomics.store of T_PLACE; until then the id reads as "not a block".
+//  - A block's generation and refcount share one cell (T_STATE), so a release checks the
+//    handle's generation and drops the count in one CAS: a stale handle can never free a
+//    block that was reused. The final release bumps the generation in that same CAS, then
+//    pushes the block onto its free list, then bumps CTL_RELEASE_SEQ and notifies.
+//  - acquire() reads CTL_RELEASE_SEQ before it tries, and waits only while it is unchanged,
+//    so a release between its try and its wait is never missed.
+//  - A popped block is claimed with a CAS of its refcount 0 -> 1 (see free-list.ts).
+//
+// Staleness: stats() reads each counter atomically but not all together; a snapshot taken
+// while other threads work may be off by the operations in flight. lastError() reads a
+// seqlocked record of the most recent bad release from any thread.
+//
+// Who may block: acquire() parks with Atomics.wait (workers; a browser main thread throws).
+// acquireAsync() never blocks (Atomics.waitAsync, or short timers where that is missing).
+// Everything else is lock-free and never waits.
+//
+// What allocates: create/attach (buffers and one typed-array view per buffer), stats(),
+// lastError(), verifyGuards(), acquireAsync() and thrown errors. tryAcquire, acquire,
+// retain, release, refCount, bufferOf, offsetOf and capacityOf allocate nothing.
+
+import { BLOCK_ID_BITS, BLOCK_ID_MASK, BLOCK_GEN_MASK, NO_BLOCK } from '../contracts';
+import type { BlockHandle, BlockMemory, PoolOptions, PoolStats } from '../contracts';
+import { FreeLists } from './free-list';
+import * as L from './layout';
+import { carveBlock, guardDamage, verifyAll, type PoolViews } from './carve';
+import { optionError } from './messages';
+import { describeBadRelease, recordBadRelease } from './bad-release';
+
+export interface PoolDescriptor {
+	control: SharedArrayBuffer;
+	arenas: SharedArrayBuffer[];
+	options: Required<PoolOptions>;
+}
+
+const hasWaitAsync = typeof (Atomics as { waitAsync?: unknown }).waitAsync === 'function';
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export class MemoryPool implements BlockMemory {
+	readonly descriptor: PoolDescriptor;
+	/** Number of size classes; class c holds `classCapacity(c)` payload bytes. */
+	readonly classCount: number;
+	readonly #g: L.Geometry;
+	readonly #v: PoolViews;
+	readonly #control: Int32Array;
+	readonly #lists: FreeLists;
+
+	private constructor(descriptor: PoolDescriptor, geometry: L.Geometry) {
+		this.descriptor = descriptor;
+		this.#g = geometry;
+		this.classCount = geometry.classCount;
+		this.#control = new Int32Array(descriptor.control);
+		this.#v = {
+			control: this.#control,
+			ints: descriptor.arenas.map((a) => new Int32Array(a)),
+			bytes: descriptor.arenas.map((a) => new Uint8Array(a)),
+			geometry
+		};
+		this.#lists = new FreeLists(this.#control, geometry);
+	}
+
+	static create(options: PoolOptions): MemoryPool {
+		const resolved = L.resolveOptions(options);
+		if (typeof SharedArrayBuffer !== 'function') throw optionError.noSharedMemory();
+		const g = L.computeGeometry(resolved);
+		const control = new SharedArrayBuffer(g.controlBytes);
+		const arenas = g.arenaUnits.map((units) => new SharedArrayBuffer(units * L.UNIT_BYTES));
+		const cells = new Int32Array(control);
+		Atomics.store(cells, L.CTL_SHAPE, L.shapeOf(resolved));
+		// Publishes the initialised control block; attach() checks it.
+		Atomics.store(cells, L.CTL_MAGIC, L.POOL_MAGIC);
+		return new MemoryPool({ control, arenas, options: resolved }, g);
+	}
+
+	static attach(descriptor: PoolDescriptor): MemoryPool {
+		if (typeof descriptor !== 'object' || descriptor === null)
+			throw optionError.badDescriptor('must be the object from pool.descriptor');
+		const g = L.computeGeometry(L.resolveOptions(descriptor.options));
+		const { control, arenas } = descriptor;
+		if (!(control instanceof SharedArrayBuffer) || control.byteLength !== g.controlBytes)
+			throw optionError.badDescriptor('control must be the pool’s control SharedArrayBuffer');
+		const cells = new Int32Array(control);
+		if (Atomics.load(cells, L.CTL_MAGIC) !== L.POOL_MAGIC)
+			throw optionError.badDescriptor('control does not hold a memory pool');
+		if (Atomics.load(cells, L.CTL_SHAPE) !== L.shapeOf(g.options))
+			throw optionError.badDescriptor('options differ from those the pool was created with');
+		const ok =
+			Array.isArray(arenas) &&
+			arenas.length === g.arenaUnits.length &&
+			arenas.every(
+				(a, i) => a instanceof SharedArrayBuffer && a.byteLength === g.arenaUnits[i] * L.UNIT_BYTES
+			);
+		if (!ok) throw optionError.badDescriptor('arenas do not match the options');
+		return new MemoryPool({ control, arenas: [...arenas], options: g.options }, g);
+	}
+
+	/** Class index for a payload; RangeError if it exceeds the largest class's capacity. */
+	sizeClassFor(bytes: number): number {
+		if (typeof bytes !== 'number' || !(bytes >= 0)) throw optionError.badPayload(bytes);
+		const c = this.#classOf(bytes);
+		if (c < 0) throw optionError.payloadTooLarge(bytes, this.#g.maxPayloadBytes);
+		return c;
+	}
+
+	/** Payload bytes of a block of class `sizeClass`. */
+	classCapacity(sizeClass: number): number {
+		return this.#g.classBytes[sizeClass] - this.#g.overheadBytes;
+	}
+
+	tryAcquire(payloadBytes: number): BlockHandle {
+		const cls = this.#classOf(payloadBytes);
+		if (cls < 0) return NO_BLOCK;
+		const c = this.#control;
+		let handle = this.#popClaim(cls);
+		if (handle >= 0) {
+			Atomics.add(c, L.CTL_FREE_LIST_HITS, 1);
+		} else {
+			handle = carveBlock(this.#v, cls);
+			if (handle >= 0) {
+				Atomics.add(c, L.CTL_FRESH_CARVES, 1);
+			} else {
+				for (let larger = cls + 1; larger < this.#g.classCount && handle < 0; larger++)
+					handle = this.#popClaim(larger);
+				if (handle < 0) return NO_BLOCK;
+				Atomics.add(c, L.CTL_FREE_LIST_HITS, 1);
+			}
+		}
+		const units = this.#g.classBytes[this.#classOfId(handle & BLOCK_ID_MASK)] / L.UNIT_BYTES;
+		Atomics.add(c, L.CTL_BLOCKS_IN_USE, 1);
+		const inUse = Atomics.add(c, L.CTL_UNITS_IN_USE, units) + units;
+		let high = Atomics.load(c, L.CTL_HIGH_WATER_UNITS);
+		while (inUse > high) {
+			const seen = Atomics.compareExchange(c, L.CTL_HIGH_WATER_UNITS, high, inUse);
+			if (seen === high) break;
+			high = seen;
+		}
+		return handle;
+	}
+
+	/** Blocks (Atomics.wait; not on a page's main thread) until a block is free or timeout. */
+	acquire(payloadBytes: number, timeoutMs = Infinity): BlockHandle {
+		this.sizeClassFor(payloadBytes);
+		if (!(timeoutMs >= 0)) throw optionError.badTimeout(timeoutMs);
+		const c = this.#control;
+		let deadline = -1;
+		for (;;) {
+			if (Atomics.load(c, L.CTL_CANCEL) !== 0) return NO_BLOCK;
+			// Read the sequence before trying: a release after this read makes the wait return.
+			const seq = Atomics.load(c, L.CTL_RELEASE_SEQ);
+			const handle = this.tryAcquire(payloadBytes);
+			if (handle !== NO_BLOCK) return handle;
+			const now = performance.now();
+			if (deadline < 0) {
+				deadline = now + timeoutMs;
+				if (timeoutMs > 0) Atomics.add(c, L.CTL_BUDGET_WAITS, 1);
+			}
+			if (now >= deadline) return NO_BLOCK;
+			Atomics.add(c, L.CTL_WAITERS, 1);
+			Atomics.wait(c, L.CTL_RELEASE_SEQ, seq, deadline - now);
+			Atomics.sub(c, L.CTL_WAITERS, 1);
+		}
+	}
+
+	/** Like acquire() but never blocks the calling thread: for the page's main thread. */
+	async acquireAsync(payloadBytes: number, timeoutMs = Infinity): Promise<BlockHandle> {
+		this.sizeClassFor(payloadBytes);
+		if (!(timeoutMs >= 0)) throw optionError.badTimeout(timeoutMs);
+		const c = this.#control;
+		let deadline = -1;
+		let pollMs = 1;
+		for (;;) {
+			if (Atomics.load(c, L.CTL_CANCEL) !== 0) return NO_BLOCK;
+			// Read the sequence before trying: a release after this read makes the wait return.
+			const seq = Atomics.load(c, L.CTL_RELEASE_SEQ);
+			const handle = this.tryAcquire(payloadBytes);
+			if (handle !== NO_BLOCK) return handle;
+			const now = performance.now();
+			if (deadline < 0) {
+				deadline = now + timeoutMs;
+				if (timeoutMs > 0) Atomics.add(c, L.CTL_BUDGET_WAITS, 1);
+			}
+			if (now >= deadline) return NO_BLOCK;
+			Atomics.add(c, L.CTL_WAITERS, 1);
+			try {
+				if (hasWaitAsync) {
+					const r = Atomics.waitAsync(c, L.CTL_RELEASE_SEQ, seq, deadline - now);
+					if (r.async) await r.value;
+				} else {
+					// No Atomics.waitAsync (older Firefox): poll with a short, growing timer.
+					await sleep(Math.min(pollMs, deadline - now));
+					pollMs = Math.min(pollMs * 2, 16);
+				}
+			} finally {
+				Atomics.sub(c, L.CTL_WAITERS, 1);
+			}
+		}
+	}
+
+	retain(handle: BlockHandle, count = 1): boolean {
+		if (!this.#isCarved(handle) || !(count >= 1) || (count | 0) !== count) return false;
+		const cell = L.TABLE_BASE + (handle & BLOCK_ID_MASK) * L.TABLE_STRIDE + L.T_STATE;
+		const gen = handle >>> BLOCK_ID_BITS;
+		for (;;) {
+			const s = Atomics.load(this.#control, cell);
+			const refs = s & L.REFCOUNT_MASK;
+			if (s >>> L.STATE_GEN_SHIFT !== gen || refs === 0) return false;
+			if (refs + count > L.REFCOUNT_MASK) return false;
+			if (Atomics.compareExchange(this.#control, cell, s, s + count) === s) return true;
+		}
+	}
+
+	release(handle: BlockHandle): boolean {
+		const v = this.#v;
+		if (!this.#isCarved(handle)) return recordBadRelease(v, L.BAD.GARBAGE, handle, 0, 0);
+		const id = handle & BLOCK_ID_MASK;
+		const gen = handle >>> BLOCK_ID_BITS;
+		const entry = L.TABLE_BASE + id * L.TABLE_STRIDE;
+		const place = Atomics.load(v.control, entry + L.T_PLACE) - 1;
+		const cls = place & ((1 << L.PLACE_CLASS_BITS) - 1);
+		const arena = place >>> L.PLACE_CLASS_BITS;
+		const head = Atomics.load(v.control, entry + L.T_OFFSET) >> 2;
+		const ints = v.ints[arena];
+		if (ints[head + L.H_MAGIC] !== L.BLOCK_MAGIC || ints[head + L.H_ID] !== id)
+			return recordBadRelease(
+				v,
+				L.BAD.HEADER,
+				handle,
+				Atomics.load(v.control, entry + L.T_STATE),
+				0
+			);
+		if (this.#g.options.guards) {
+			const damaged = guardDamage(v, arena, head << 2, cls);
+			if (damaged > 0)
+				return recordBadRelease(
+					v,
+					L.BAD.GUARD,
+					handle,
+					Atomics.load(v.control, entry + L.T_STATE),
+					damaged
+				);
+		}
+		let s: number;
+		for (;;) {
+			s = Atomics.load(v.control, entry + L.T_STATE);
+			const refs = s & L.REFCOUNT_MASK;
+			if (s >>> L.STATE_GEN_SHIFT !== gen || refs === 0)
+				return recordBadRelease(
+					v,
+					refs === 0 && s >>> L.STATE_GEN_SHIFT === ((gen + 1) & BLOCK_GEN_MASK)
+						? L.BAD.DOUBLE
+						: L.BAD.STALE,
+					handle,
+					s,
+					0
+				);
+			// The last reference frees the block and retires its generation in the same CAS.
+			const next = refs === 1 ? ((gen + 1) & BLOCK_GEN_MASK) << L.STATE_GEN_SHIFT : s - 1;
+			if (Atomics.compareExchange(v.control, entry + L.T_STATE, s, next) === s) break;
+		}
+		if ((s & L.REFCOUNT_MASK) !== 1) return true;
+		const c = v.control;
+		Atomics.sub(c, L.CTL_BLOCKS_IN_USE, 1);
+		Atomics.sub(c, L.CTL_UNITS_IN_USE, this.#g.classBytes[cls] / L.UNIT_BYTES);
+		this.#lists.push(cls, id);
+		// Publishes "a block was freed" to acquire() waiters (they re-try when it changes).
+		Atomics.add(c, L.CTL_RELEASE_SEQ, 1);
+		// Wakes parked acquirers, only when some are parked (a syscall otherwise wasted).
+		if (Atomics.load(c, L.CTL_WAITERS) > 0) Atomics.notify(c, L.CTL_RELEASE_SEQ);
+		return true;
+	}
+
+	refCount(handle: BlockHandle): number {
+		if (!this.#isCarved(handle)) return 0;
+		const s = Atomics.load(
+			this.#control,
+			L.TABLE_BASE + (handle & BLOCK_ID_MASK) * L.TABLE_STRIDE + L.T_STATE
+		);
+		return s >>> L.STATE_GEN_SHIFT === handle >>> BLOCK_ID_BITS ? s & L.REFCOUNT_MASK : 0;
+	}
+
+	/** The arena holding the block. Does not check the generation; arena 0 for a non-block. */
+	bufferOf(handle: BlockHandle): SharedArrayBuffer {
+		if (!this.#isCarved(handle)) return this.descriptor.arenas[0];
+		const place =
+			Atomics.load(
+				this.#control,
+				L.TABLE_BASE + (handle & BLOCK_ID_MASK) * L.TABLE_STRIDE + L.T_PLACE
+			) - 1;
+		return this.descriptor.arenas[place >>> L.PLACE_CLASS_BITS];
+	}
+
+	/** Payload offset (64-byte aligned) in bufferOf(handle); -1 for a non-block. */
+	offsetOf(handle: BlockHandle): number {
+		if (!this.#isCarved(handle)) return -1;
+		return (
+			Atomics.load(
+				this.#control,
+				L.TABLE_BASE + (handle & BLOCK_ID_MASK) * L.TABLE_STRIDE + L.T_OFFSET
+			) + L.HEADER_BYTES
+		);
+	}
+
+	/** Payload bytes of the block's class (minus header and guard); 0 for a non-block. */
+	capacityOf(handle: BlockHandle): number {
+		if (!this.#isCarved(handle)) return 0;
+		return this.#g.classBytes[this.#classOfId(handle & BLOCK_ID_MASK)] - this.#g.overheadBytes;
+	}
+
+	stats(): PoolStats {
+		const c = this.#control;
+		const read = (cell: number) => Atomics.load(c, cell) >>> 0;
+		return {
+			blocksInUse: read(L.CTL_BLOCKS_IN_USE),
+			bytesInUse: read(L.CTL_UNITS_IN_USE) * L.UNIT_BYTES,
+			highWaterBytes: read(L.CTL_HIGH_WATER_UNITS) * L.UNIT_BYTES,
+			carvedBytes: read(L.CTL_CARVED_UNITS) * L.UNIT_BYTES,
+			budgetBytes: this.#g.options.budgetBytes,
+			freeListHits: read(L.CTL_FREE_LIST_HITS),
+			freshCarves: read(L.CTL_FRESH_CARVES),
+			badReleases: read(L.CTL_BAD_RELEASES),
+			budgetWaits: read(L.CTL_BUDGET_WAITS)
+		};
+	}
+
+	lastError(): string | undefined {
+		return describeBadRelease(this.#v);
+	}
+
+	/** Guards mode: one line per block whose canary (or header) was overwritten. */
+	verifyGuards(): string[] {
+		return verifyAll(this.#v);
+	}
+
+	cancelWaiters(): void {
+		const c = this.#control;
+		// Publishes the cancel to acquire()/acquireAsync() callers, which check it on waking.
+		Atomics.store(c, L.CTL_CANCEL, 1);
+		// Publishes a wake-up so waiters re-read CTL_CANCEL.
+		Atomics.add(c, L.CTL_RELEASE_SEQ, 1);
+		Atomics.notify(c, L.CTL_RELEASE_SEQ);
+	}
+
+	resetCancel(): void {
+		// Publishes "not cancelled": acquire() waits again.
+		Atomics.store(this.#control, L.CTL_CANCEL, 0);
+	}
+
+	/** Class index for a payload, -1 if no class fits (or not a non-negative number). */
+	#classOf(bytes: number): number {
+		if (!(bytes >= 0 && bytes <= this.#g.maxPayloadBytes)) return -1;
+		const need = Math.ceil(bytes) + this.#g.overheadBytes;
+		const min = this.#g.options.minBlockBytes;
+		return need <= min ? 0 : 32 - Math.clz32(need - 1) - this.#g.minShift;
+	}
+
+	#classOfId(id: number): number {
+		const place = Atomics.load(this.#control, L.TABLE_BASE + id * L.TABLE_STRIDE + L.T_PLACE) - 1;
+		return place & ((1 << L.PLACE_CLASS_BITS) - 1);
+	}
+
+	/** True if `handle` is a non-negative int32 naming a carved, published block. */
+	#isCarved(handle: number): boolean {
+		if ((handle | 0) !== handle || handle < 0) return false;
+		const id = handle & BLOCK_ID_MASK;
+		if (id >= this.#g.maxBlocks) return false;
+		return Atomics.load(this.#control, L.TABLE_BASE + id * L.TABLE_STRIDE + L.T_PLACE) !== 0;
+	}
+
+	/** Pops a free block of `cls` and claims it (refcount 0 -> 1); its handle, or -1. */
+	#popClaim(cls: number): BlockHandle {
+		const c = this.#control;
+		for (let attempt = 0; attempt < 64; attempt++) {
+			const id = this.#lists.pop(cls);
+			if (id < 0) return -1;
+			const cell = L.TABLE_BASE + id * L.TABLE_STRIDE + L.T_STATE;
+			const s = Atomics.load(c, cell);
+			// Claim by CAS: only a block that is really free (refcount 0) can be taken.
+			if ((s & L.REFCOUNT_MASK) === 0 && Atomics.compareExchange(c, cell, s, s + 1) === s) {
+				const handle = s | id;
+				const entry = L.TABLE_BASE + id * L.TABLE_STRIDE;
+				const place = Atomics.load(c, entry + L.T_PLACE) - 1;
+				const head = Atomics.load(c, entry + L.T_OFFSET) >> 2;
+				// Informational copy of the generation for readable dumps; not read by the pool.
+				this.#v.ints[place >>> L.PLACE_CLASS_BITS][head + L.H_GENERATION] = s >>> L.STATE_GEN_SHIFT;
+				return handle;
+			}
+		}
+		return -1;
+	}
+}
