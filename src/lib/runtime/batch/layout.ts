@@ -24,11 +24,13 @@
 //     D_NULL_COUNT         nulls among the rows; 0 when the column has no validity bitmap
 //     D_VALIDITY_OFFSET    validity bitmap (LSB first, 1 = valid), or 0 when there is none
 //     D_VALIDITY_BYTES     ceil(rows / 8), or 0
-//     D_OFFSETS_OFFSET     utf8 only: rows + 1 Int32 offsets into the values; 0 otherwise
+//     D_OFFSETS_OFFSET     utf8 only: rows + 1 Int32 offsets into the values (first 0); else 0
 //     D_OFFSETS_BYTES      (rows + 1) * 4, or 0
 //     D_VALUES_OFFSET      values: rows * width bytes, bool bit-packed, utf8 the UTF-8 bytes
 //     D_VALUES_BYTES       bytes of values in use (utf8: offsets[rows])
 //   buffers, column by column (validity, offsets, values), each starting 8-byte aligned.
+//   The *_BYTES are exact for H_ROWS, utf8 offsets start at 0, and buffers come in that order
+//   without overlap: the reader insists on all of it, so a corrupt directory is an error.
 //
 // A writer may reserve more than it uses (FrameWriter reserves rowCapacity rows and a utf8
 // byte capacity, then finishes with fewer): H_BYTE_LENGTH covers the reservation, the

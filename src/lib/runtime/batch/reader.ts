@@ -6,14 +6,16 @@
 // immutable from then on; readers never write it. Several consumers may read one frame at once.
 //
 // Validation: before handing out a view, readColumns checks the magic, version, column count,
-// each type code against the schema, each buffer's alignment and bounds (inside the frame,
-// after the directory), null counts against the validity bitmap, and utf8 offsets (start at or
-// above 0, never decrease, end inside the values). A corrupt frame throws a FrameError naming
-// the column and what is wrong; it never yields a wrong answer. The checks read each validity
-// bitmap and utf8 offsets buffer once.
+// each type code against the schema, and each buffer: exact length for the row count, 8-byte
+// aligned, after the directory, after the previous buffer (in order, no overlap), inside the
+// frame; null counts against the validity bitmap; utf8 offsets (start at 0, never decrease, end
+// at the values' length). So a corrupt header or directory throws a FrameError naming the column
+// and what is wrong instead of giving a wrong answer. (Corrupt *data* bytes cannot be told from
+// data: that is what the ring's integrity checksum is for.) The checks read each validity bitmap
+// and utf8 offsets buffer once.
 //
 // Allocates the BatchView, its ColumnView objects and their typed-array views.
-import type { BatchView, ColumnType, ColumnView } from '../contracts';
+import type { BatchView, ColumnView } from '../contracts';
 import { countZeroBits, valuesView } from './bits';
 import {
 	D_NULL_COUNT,
@@ -92,17 +94,23 @@ export function readColumns(
 	const dir = new Int32Array(buffer, byteOffset + HEADER_BYTES, columns * DIR_SLOTS);
 
 	const out: ColumnView[] = [];
+	/** End of the previous buffer: buffers must come in order (validity, offsets, values per column). */
+	let cursor = dirEnd;
 	for (let i = 0; i < columns; i++) {
 		const e = i * DIR_SLOTS;
 		const fail = (what: string): never => {
 			throw new FrameError(`frame column ${i} '${schema.names[i]}': ${what}`);
 		};
-		/** Checks one buffer and returns its absolute byte offset in `buffer`. */
+		/** Checks one buffer (exact length, aligned, in order, inside the frame); returns its absolute offset. */
 		const place = (what: string, offset: number, bytes: number, need: number): number => {
-			if (bytes < need) fail(`${what} has ${bytes} bytes, ${rows} rows need ${need}`);
+			const verb = what === 'validity' ? 'runs' : 'run';
+			if (bytes !== need) fail(`${what} has ${bytes} bytes, ${rows} rows need ${need}`);
 			if (offset % FRAME_ALIGN !== 0) fail(`${what} at ${offset} is not 8-byte aligned`);
 			if (offset < dirEnd) fail(`${what} at ${offset} overlaps the header or directory`);
-			if (offset + bytes > frameLength) fail(`${what} run past the frame end`);
+			if (offset < cursor) fail(`${what} at ${offset} overlaps the buffer before it`);
+			if (offset + bytes > frameLength)
+				fail(`${what} ${verb} past the frame end (${offset} + ${bytes} > ${frameLength})`);
+			cursor = offset + bytes;
 			return byteOffset + offset;
 		};
 		const want = schema.types[i];
@@ -123,7 +131,7 @@ export function readColumns(
 			const counted = countZeroBits(validity, rows);
 			if (counted !== nullCount)
 				fail(`null count ${nullCount} but the validity bitmap has ${counted}`);
-		} else if (nullCount !== 0) {
+		} else if (nullCount !== 0 || dir[e + D_VALIDITY_BYTES] !== 0) {
 			fail(`null count ${nullCount} but no validity bitmap`);
 		}
 		let offsets: Int32Array | null = null;
@@ -136,32 +144,29 @@ export function readColumns(
 				(rows + 1) * 4
 			);
 			offsets = new Int32Array(buffer, at, rows + 1);
-			const valueBytes = dir[e + D_VALUES_BYTES];
-			const valuesAt = place('values', dir[e + D_VALUES_OFFSET], valueBytes, 0);
-			checkOffsets(offsets, valueBytes, fail);
-			values = new Uint8Array(buffer, valuesAt, valueBytes);
+			const end = checkOffsets(offsets, fail);
+			const valuesAt = place('values', dir[e + D_VALUES_OFFSET], dir[e + D_VALUES_BYTES], end);
+			values = new Uint8Array(buffer, valuesAt, end);
 		} else {
-			if (dir[e + D_OFFSETS_OFFSET] !== 0) fail(`has an offsets buffer but is ${want}`);
+			if (dir[e + D_OFFSETS_OFFSET] !== 0 || dir[e + D_OFFSETS_BYTES] !== 0)
+				fail(`has an offsets buffer but is ${want}`);
 			const need = fixedValueBytes(want, rows);
 			const at = place('values', dir[e + D_VALUES_OFFSET], dir[e + D_VALUES_BYTES], need);
-			values = valuesView(want as ColumnType, buffer, at, want === 'bool' ? need : rows);
+			values = valuesView(want, buffer, at, want === 'bool' ? need : rows);
 		}
 		out.push({ type: want, length: rows, nullCount, validity, offsets, values });
 	}
 	return { length: rows, columns: out };
 }
 
-function checkOffsets(
-	offsets: Int32Array,
-	valueBytes: number,
-	fail: (what: string) => never
-): void {
+/** Checks that utf8 offsets start at 0 and never decrease; returns the last (the value bytes). */
+function checkOffsets(offsets: Int32Array, fail: (what: string) => never): number {
 	let prev = offsets[0];
-	if (prev < 0) fail(`offsets[0] is ${prev}`);
+	if (prev !== 0) fail(`offsets[0] is ${prev}, not 0`);
 	for (let r = 1; r < offsets.length; r++) {
 		const next = offsets[r];
 		if (next < prev) fail(`offsets[${r}] = ${next} is below offsets[${r - 1}] = ${prev}`);
 		prev = next;
 	}
-	if (prev > valueBytes) fail(`offsets end at ${prev}, past the ${valueBytes} value bytes`);
+	return prev;
 }

@@ -89,7 +89,7 @@ export function fillColumn(view: ColumnView, cells: Cell[], setNull: (row: numbe
 				at += encoder.encodeInto(cell, (values as Uint8Array).subarray(at)).written;
 			(offsets as Int32Array)[r + 1] = at;
 		} else if (view.type === 'bool') {
-			if (cell === true) values[r >>> 3] |= 1 << (r & 7);
+			if (cell === true) (values as Uint8Array)[r >>> 3] |= 1 << (r & 7);
 		} else if (cell !== null) {
 			(values as unknown as (number | bigint)[])[r] = cell as number | bigint;
 		}
