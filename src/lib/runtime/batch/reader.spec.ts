@@ -145,7 +145,8 @@ describe('readColumns on a corrupt frame', () => {
 			} catch (error) {
 				if (!(error instanceof FrameError))
 					throw new Error(
-						`seed ${seed} trial ${trial}: slot ${slot} ${old}->${mutated} threw ${String(error)}`
+						`seed ${seed} trial ${trial}: slot ${slot} ${old}->${mutated} threw ${String(error)}`,
+						{ cause: error }
 					);
 				errors++;
 				continue;
