@@ -54,10 +54,10 @@ export function recordBadRelease(
 /** The message for the last recorded bad release, or undefined if there was none. */
 export function describeBadRelease(v: PoolViews): string | undefined {
 	const c = v.control;
-	let reason = 0;
-	let handle = 0;
-	let state = 0;
-	let detail = 0;
+	let reason: number;
+	let handle: number;
+	let state: number;
+	let detail: number;
 	for (;;) {
 		const before = Atomics.load(c, CTL_ERR_SEQ);
 		if (before === 0) return undefined;
