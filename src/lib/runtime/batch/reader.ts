@@ -15,6 +15,13 @@
 // and utf8 offsets buffer once.
 //
 // Allocates the BatchView, its ColumnView objects and their typed-array views.
+//
+// Strings in browsers: Chromium's TextDecoder rejects views of a SharedArrayBuffer, so decode
+// utf8 from these views with stringAt/valueAt (values.ts), which copy into a non-shared
+// scratch first. readRecordBatch (record-batch.ts) defaults to utf8: 'auto', which gives Arrow
+// a non-shared copy of the string bytes where the platform needs it, so
+// `readRecordBatch(...).get(i)` and `vector.get(i)` work there; with utf8: 'shared' they throw
+// on utf8 columns in Chromium.
 import type { BatchView, ColumnView } from '../contracts';
 import { countZeroBits, valuesView } from './bits';
 import {
