@@ -1,6 +1,7 @@
 // The shared-memory block pool: size-classed, reference-counted blocks in SharedArrayBuffers,
 // usable from every thread at once. Byte layouts are in layout.ts, the free lists in
-// free-list.ts, carving and guards in carve.ts.
+// free-list.ts, carving and guards in carve.ts, reference counts in release.ts, waiting for
+// budget in acquire-wait.ts, the bad-release record in bad-release.ts.
 //
 // Thread roles: every thread (page main thread, pool workers, Node worker_threads) holds its
 // own MemoryPool over the same buffers: the creator calls `create`, the others `attach` to the
@@ -41,22 +42,21 @@
 // lastError(), verifyGuards(), acquireAsync() and thrown errors. tryAcquire, acquire,
 // retain, release, refCount, bufferOf, offsetOf and capacityOf allocate nothing.
 
-import { BLOCK_ID_BITS, BLOCK_ID_MASK, BLOCK_GEN_MASK, NO_BLOCK } from '../contracts';
+import { BLOCK_ID_MASK, NO_BLOCK } from '../contracts';
 import type { BlockHandle, BlockMemory, PoolOptions, PoolStats } from '../contracts';
 import { FreeLists } from './free-list';
 import * as L from './layout';
-import { carveBlock, guardDamage, verifyAll, type PoolViews } from './carve';
+import { carveBlock, verifyAll, type PoolViews } from './carve';
 import { optionError } from './messages';
-import { describeBadRelease, recordBadRelease } from './bad-release';
+import { describeBadRelease } from './bad-release';
+import { acquireBlocking, acquireNonBlocking, cancelWaiters, resetCancel } from './acquire-wait';
+import { isCarved, refCountOf, releaseBlock, retainBlock } from './release';
 
 export interface PoolDescriptor {
 	control: SharedArrayBuffer;
 	arenas: SharedArrayBuffer[];
 	options: Required<PoolOptions>;
 }
-
-const hasWaitAsync = typeof (Atomics as { waitAsync?: unknown }).waitAsync === 'function';
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export class MemoryPool implements BlockMemory {
 	readonly descriptor: PoolDescriptor;
@@ -163,141 +163,29 @@ export class MemoryPool implements BlockMemory {
 	acquire(payloadBytes: number, timeoutMs = Infinity): BlockHandle {
 		this.sizeClassFor(payloadBytes);
 		if (!(timeoutMs >= 0)) throw optionError.badTimeout(timeoutMs);
-		const c = this.#control;
-		let deadline = -1;
-		for (;;) {
-			if (Atomics.load(c, L.CTL_CANCEL) !== 0) return NO_BLOCK;
-			// Read the sequence before trying: a release after this read makes the wait return.
-			const seq = Atomics.load(c, L.CTL_RELEASE_SEQ);
-			const handle = this.tryAcquire(payloadBytes);
-			if (handle !== NO_BLOCK) return handle;
-			const now = performance.now();
-			if (deadline < 0) {
-				deadline = now + timeoutMs;
-				if (timeoutMs > 0) Atomics.add(c, L.CTL_BUDGET_WAITS, 1);
-			}
-			if (now >= deadline) return NO_BLOCK;
-			Atomics.add(c, L.CTL_WAITERS, 1);
-			Atomics.wait(c, L.CTL_RELEASE_SEQ, seq, deadline - now);
-			Atomics.sub(c, L.CTL_WAITERS, 1);
-		}
+		return acquireBlocking(this, this.#control, payloadBytes, timeoutMs);
 	}
 
 	/** Like acquire() but never blocks the calling thread: for the page's main thread. */
 	async acquireAsync(payloadBytes: number, timeoutMs = Infinity): Promise<BlockHandle> {
 		this.sizeClassFor(payloadBytes);
 		if (!(timeoutMs >= 0)) throw optionError.badTimeout(timeoutMs);
-		const c = this.#control;
-		let deadline = -1;
-		let pollMs = 1;
-		for (;;) {
-			if (Atomics.load(c, L.CTL_CANCEL) !== 0) return NO_BLOCK;
-			// Read the sequence before trying: a release after this read makes the wait return.
-			const seq = Atomics.load(c, L.CTL_RELEASE_SEQ);
-			const handle = this.tryAcquire(payloadBytes);
-			if (handle !== NO_BLOCK) return handle;
-			const now = performance.now();
-			if (deadline < 0) {
-				deadline = now + timeoutMs;
-				if (timeoutMs > 0) Atomics.add(c, L.CTL_BUDGET_WAITS, 1);
-			}
-			if (now >= deadline) return NO_BLOCK;
-			Atomics.add(c, L.CTL_WAITERS, 1);
-			try {
-				if (hasWaitAsync) {
-					const r = Atomics.waitAsync(c, L.CTL_RELEASE_SEQ, seq, deadline - now);
-					if (r.async) await r.value;
-				} else {
-					// No Atomics.waitAsync (older Firefox): poll with a short, growing timer.
-					await sleep(Math.min(pollMs, deadline - now));
-					pollMs = Math.min(pollMs * 2, 16);
-				}
-			} finally {
-				Atomics.sub(c, L.CTL_WAITERS, 1);
-			}
-		}
+		return acquireNonBlocking(this, this.#control, payloadBytes, timeoutMs);
 	}
 
+	/** Adds `count` references (fan-out); false if the handle is stale or not a block. */
 	retain(handle: BlockHandle, count = 1): boolean {
-		if (!this.#isCarved(handle) || !(count >= 1) || (count | 0) !== count) return false;
-		const cell = L.TABLE_BASE + (handle & BLOCK_ID_MASK) * L.TABLE_STRIDE + L.T_STATE;
-		const gen = handle >>> BLOCK_ID_BITS;
-		for (;;) {
-			const s = Atomics.load(this.#control, cell);
-			const refs = s & L.REFCOUNT_MASK;
-			if (s >>> L.STATE_GEN_SHIFT !== gen || refs === 0) return false;
-			if (refs + count > L.REFCOUNT_MASK) return false;
-			if (Atomics.compareExchange(this.#control, cell, s, s + count) === s) return true;
-		}
+		return retainBlock(this.#v, handle, count);
 	}
 
+	/** Drops one reference; the last one frees the block. False (and recorded) if refused. */
 	release(handle: BlockHandle): boolean {
-		const v = this.#v;
-		if (!this.#isCarved(handle)) return recordBadRelease(v, L.BAD.GARBAGE, handle, 0, 0);
-		const id = handle & BLOCK_ID_MASK;
-		const gen = handle >>> BLOCK_ID_BITS;
-		const entry = L.TABLE_BASE + id * L.TABLE_STRIDE;
-		const place = Atomics.load(v.control, entry + L.T_PLACE) - 1;
-		const cls = place & ((1 << L.PLACE_CLASS_BITS) - 1);
-		const arena = place >>> L.PLACE_CLASS_BITS;
-		const head = Atomics.load(v.control, entry + L.T_OFFSET) >> 2;
-		const ints = v.ints[arena];
-		if (ints[head + L.H_MAGIC] !== L.BLOCK_MAGIC || ints[head + L.H_ID] !== id)
-			return recordBadRelease(
-				v,
-				L.BAD.HEADER,
-				handle,
-				Atomics.load(v.control, entry + L.T_STATE),
-				0
-			);
-		if (this.#g.options.guards) {
-			const damaged = guardDamage(v, arena, head << 2, cls);
-			if (damaged > 0)
-				return recordBadRelease(
-					v,
-					L.BAD.GUARD,
-					handle,
-					Atomics.load(v.control, entry + L.T_STATE),
-					damaged
-				);
-		}
-		let s: number;
-		for (;;) {
-			s = Atomics.load(v.control, entry + L.T_STATE);
-			const refs = s & L.REFCOUNT_MASK;
-			if (s >>> L.STATE_GEN_SHIFT !== gen || refs === 0)
-				return recordBadRelease(
-					v,
-					refs === 0 && s >>> L.STATE_GEN_SHIFT === ((gen + 1) & BLOCK_GEN_MASK)
-						? L.BAD.DOUBLE
-						: L.BAD.STALE,
-					handle,
-					s,
-					0
-				);
-			// The last reference frees the block and retires its generation in the same CAS.
-			const next = refs === 1 ? ((gen + 1) & BLOCK_GEN_MASK) << L.STATE_GEN_SHIFT : s - 1;
-			if (Atomics.compareExchange(v.control, entry + L.T_STATE, s, next) === s) break;
-		}
-		if ((s & L.REFCOUNT_MASK) !== 1) return true;
-		const c = v.control;
-		Atomics.sub(c, L.CTL_BLOCKS_IN_USE, 1);
-		Atomics.sub(c, L.CTL_UNITS_IN_USE, this.#g.classBytes[cls] / L.UNIT_BYTES);
-		this.#lists.push(cls, id);
-		// Publishes "a block was freed" to acquire() waiters (they re-try when it changes).
-		Atomics.add(c, L.CTL_RELEASE_SEQ, 1);
-		// Wakes parked acquirers, only when some are parked (a syscall otherwise wasted).
-		if (Atomics.load(c, L.CTL_WAITERS) > 0) Atomics.notify(c, L.CTL_RELEASE_SEQ);
-		return true;
+		return releaseBlock(this.#v, this.#lists, handle);
 	}
 
+	/** References held on the block; 0 if the handle is stale or not a block. */
 	refCount(handle: BlockHandle): number {
-		if (!this.#isCarved(handle)) return 0;
-		const s = Atomics.load(
-			this.#control,
-			L.TABLE_BASE + (handle & BLOCK_ID_MASK) * L.TABLE_STRIDE + L.T_STATE
-		);
-		return s >>> L.STATE_GEN_SHIFT === handle >>> BLOCK_ID_BITS ? s & L.REFCOUNT_MASK : 0;
+		return refCountOf(this.#v, handle);
 	}
 
 	/** The arena holding the block. Does not check the generation; arena 0 for a non-block. */
@@ -353,18 +241,14 @@ export class MemoryPool implements BlockMemory {
 		return verifyAll(this.#v);
 	}
 
+	/** Wakes every acquire()/acquireAsync() waiter with NO_BLOCK, and keeps answering NO_BLOCK. */
 	cancelWaiters(): void {
-		const c = this.#control;
-		// Publishes the cancel to acquire()/acquireAsync() callers, which check it on waking.
-		Atomics.store(c, L.CTL_CANCEL, 1);
-		// Publishes a wake-up so waiters re-read CTL_CANCEL.
-		Atomics.add(c, L.CTL_RELEASE_SEQ, 1);
-		Atomics.notify(c, L.CTL_RELEASE_SEQ);
+		cancelWaiters(this.#control);
 	}
 
+	/** Lets acquire() wait again after cancelWaiters(). */
 	resetCancel(): void {
-		// Publishes "not cancelled": acquire() waits again.
-		Atomics.store(this.#control, L.CTL_CANCEL, 0);
+		resetCancel(this.#control);
 	}
 
 	/** Class index for a payload, -1 if no class fits (or not a non-negative number). */
@@ -380,12 +264,8 @@ export class MemoryPool implements BlockMemory {
 		return place & ((1 << L.PLACE_CLASS_BITS) - 1);
 	}
 
-	/** True if `handle` is a non-negative int32 naming a carved, published block. */
 	#isCarved(handle: number): boolean {
-		if ((handle | 0) !== handle || handle < 0) return false;
-		const id = handle & BLOCK_ID_MASK;
-		if (id >= this.#g.maxBlocks) return false;
-		return Atomics.load(this.#control, L.TABLE_BASE + id * L.TABLE_STRIDE + L.T_PLACE) !== 0;
+		return isCarved(this.#v, handle);
 	}
 
 	/** Pops a free block of `cls` and claims it (refcount 0 -> 1); its handle, or -1. */
