@@ -1,0 +1,213 @@
+// checkExpression compiles source text against the input fields into a CompiledExpr;
+// evaluate and evaluateFilter run it over one batch at a time.
+//
+// A CompiledExpr belongs to one thread: its nodes keep scratch buffers between batches, so the
+// column evaluate returns (and the selection evaluateFilter returns) is overwritten by the next
+// call on the same program, and may share buffers with the input batch (a bare column
+// reference returns the input column itself). Copy it before keeping it.
+
+import type { BatchView, ColumnType, ColumnView } from '../../runtime/contracts';
+import { Checker } from './checker';
+import { Compiler } from './compile';
+import { nextEpoch, type Ctx, type Node } from './exec-base';
+import { exprMessages as msg } from './messages';
+import { parseExpression } from './parser';
+import { outputColumnTypeOf, type ExprError, type ExprField, type ExprType } from './types';
+import {
+	Scratch,
+	bitmapBytes,
+	countNulls,
+	type BoolVec,
+	type NumVec,
+	type StrVec,
+	type Vec
+} from './vectors';
+
+const TWO_POW_32 = 4294967296;
+
+export class CompiledExpr {
+	private readonly ctx: Ctx = { epoch: 0, n: 0, columns: [] };
+	private readonly result: ColumnView = {
+		type: 'bool',
+		length: 0,
+		nullCount: 0,
+		validity: null,
+		offsets: null,
+		values: new Uint8Array(0)
+	};
+	private readonly int64 = new Scratch((n) => new Int32Array(n));
+	private readonly int32 = new Scratch((n) => new Int32Array(n));
+	private int64View: BigInt64Array = new BigInt64Array(0);
+	private readonly selected = new Scratch((n) => new Uint32Array(n));
+	/** Indexes of the referenced fields, checked against each batch's column types. */
+	private readonly referenced: number[];
+
+	constructor(
+		readonly source: string,
+		readonly type: ExprType,
+		readonly outputColumnType: ColumnType,
+		readonly fields: readonly ExprField[],
+		/** Referenced column names, each once, in order of first use. */
+		readonly columns: readonly string[],
+		private readonly root: Node,
+		/** Field index when the expression is a bare column reference, else -1. */
+		private readonly passThrough: number
+	) {
+		this.referenced = columns.map((name) => fields.findIndex((f) => f.name === name));
+	}
+
+	/** Runs the nodes over a batch and returns the root's vector. */
+	run(batch: BatchView): Vec {
+		for (const i of this.referenced) {
+			const col = batch.columns[i];
+			const field = this.fields[i];
+			if (!col) throw new TypeError(msg.batchColumnMissing(i, field.name));
+			if (col.type !== field.type) {
+				throw new TypeError(msg.batchColumnType(i, field.name, col.type, field.type));
+			}
+		}
+		const ctx = this.ctx;
+		ctx.epoch = nextEpoch();
+		ctx.n = batch.length;
+		ctx.columns = batch.columns;
+		return this.root.run(ctx);
+	}
+
+	evaluate(batch: BatchView): ColumnView {
+		const v = this.run(batch);
+		if (this.passThrough >= 0) return batch.columns[this.passThrough];
+		const n = batch.length;
+		const out = this.result;
+		out.type = this.outputColumnType;
+		out.length = n;
+		out.offsets = null;
+		out.nullCount = countNulls(v.valid, n);
+		out.validity = out.nullCount === 0 ? null : v.valid;
+		switch (this.outputColumnType) {
+			case 'float64':
+				out.values = (v as NumVec).values;
+				break;
+			case 'int64':
+			case 'timestamp':
+				out.values = this.toInt64((v as NumVec).values, n);
+				break;
+			case 'date32': {
+				const days = this.int32.get(n);
+				const values = (v as NumVec).values;
+				for (let i = 0; i < n; i++) days[i] = values[i];
+				out.values = days;
+				break;
+			}
+			case 'utf8':
+				out.values = (v as StrVec).bytes;
+				out.offsets = (v as StrVec).offsets;
+				break;
+			default:
+				out.values = (v as BoolVec).bits;
+		}
+		return out;
+	}
+
+	/** Whole numbers to int64, written as two int32 halves (little-endian): no BigInt per row. */
+	private toInt64(values: Float64Array, n: number): BigInt64Array {
+		const words = this.int64.get(2 * n);
+		for (let i = 0; i < n; i++) {
+			const x = values[i];
+			const hi = Math.floor(x / TWO_POW_32);
+			words[2 * i] = x - hi * TWO_POW_32;
+			words[2 * i + 1] = hi;
+		}
+		if (this.int64View.buffer !== words.buffer || this.int64View.length !== n) {
+			this.int64View = new BigInt64Array(words.buffer, words.byteOffset, n);
+		}
+		return this.int64View;
+	}
+
+	filter(batch: BatchView, selection?: Uint32Array): { selection: Uint32Array; count: number } {
+		if (this.type !== 'bool' && this.type !== 'null') {
+			throw new TypeError(msg.evaluateFilterType(this.type));
+		}
+		const v = this.run(batch) as BoolVec;
+		const n = batch.length;
+		const { bits, valid } = v;
+		const out = this.selected.get(selection ? selection.length : n);
+		let count = 0;
+		if (selection) {
+			for (let k = 0; k < selection.length; k++) {
+				const i = selection[k];
+				const bit = 1 << (i & 7);
+				if (bits[i >>> 3] & bit && (valid === null || valid[i >>> 3] & bit)) out[count++] = i;
+			}
+			return { selection: out, count };
+		}
+		const bytes = bitmapBytes(n);
+		for (let j = 0; j < bytes; j++) {
+			let m = bits[j] & (valid === null ? 0xff : valid[j]);
+			if (j === bytes - 1 && (n & 7) !== 0) m &= (1 << (n & 7)) - 1;
+			// Walk the set bits, lowest first.
+			while (m !== 0) {
+				const low = m & -m;
+				out[count++] = (j << 3) + 31 - Math.clz32(low);
+				m ^= low;
+			}
+		}
+		return { selection: out, count };
+	}
+}
+
+export type CheckResult =
+	| {
+			ok: true;
+			type: ExprType;
+			outputColumnType: ColumnType;
+			columns: string[];
+			program: CompiledExpr;
+	  }
+	| { ok: false; errors: ExprError[] };
+
+/** Parses and type-checks `source` against `fields` and compiles it. Never throws on user text. */
+export function checkExpression(source: string, fields: ExprField[]): CheckResult {
+	const parsed = parseExpression(source);
+	if ('error' in parsed) return { ok: false, errors: [parsed.error] };
+	const checker = new Checker(source, fields);
+	const checked = checker.check(parsed.ast);
+	if (checker.errors.length > 0) return { ok: false, errors: checker.errors };
+	const typed = checked.node;
+	const type = typed.type as ExprType;
+	const passThrough = typed.k === 'col' ? typed.index : -1;
+	const outputColumnType = passThrough >= 0 ? fields[passThrough].type : outputColumnTypeOf(type);
+	const root = new Compiler().build(typed);
+	const columns = [...checker.columns];
+	const program = new CompiledExpr(
+		source,
+		type,
+		outputColumnType,
+		[...fields],
+		columns,
+		root,
+		passThrough
+	);
+	return { ok: true, type, outputColumnType, columns, program };
+}
+
+/**
+ * The expression's value for every row of `batch` (columns in the checked fields' order).
+ * Bool results are bit-packed, strings are offsets + UTF-8 bytes, ints are int64, dates date32,
+ * timestamps int64 ms. Throws TypeError if the batch's columns don't match the fields.
+ */
+export function evaluate(program: CompiledExpr, batch: BatchView): ColumnView {
+	return program.evaluate(batch);
+}
+
+/**
+ * Row indices (ascending) where the predicate is true; null and false drop the row. With
+ * `selection`, only those rows are considered (every entry of it; pass a subarray). Only the
+ * first `count` entries of the returned selection are meaningful.
+ */
+export function evaluateFilter(
+	program: CompiledExpr,
+	batch: BatchView,
+	selection?: Uint32Array
+): { selection: Uint32Array; count: number } {
+	return program.filter(batch, selection);
+}

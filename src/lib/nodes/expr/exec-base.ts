@@ -1,0 +1,236 @@
+// Evaluation nodes: each one turns its children's whole-batch vectors into its own, with a
+// loop per operator over typed arrays (never a walk of the tree per row). A node runs once per
+// batch even when several parents share it (`x in (1, 2, 3)` reads x once): `run` remembers
+// the epoch of the batch it last computed. Nodes keep their output buffers between batches.
+// This file: the base class, the input-column readers and the constants.
+
+import type { ColumnView } from '../../runtime/contracts';
+import type { ExprType } from './types';
+import {
+	bitmapBytes,
+	f64,
+	i32,
+	u8,
+	type BoolVec,
+	type NumVec,
+	type StrVec,
+	type Vec
+} from './vectors';
+
+export interface Ctx {
+	/** Distinct for every evaluation (and every constant fold). */
+	epoch: number;
+	/** Rows in the batch. */
+	n: number;
+	columns: readonly ColumnView[];
+}
+
+let epochs = 0;
+export const nextEpoch = (): number => ++epochs;
+
+export abstract class Node<V extends Vec = Vec> {
+	private epoch = -1;
+	private last: V | undefined;
+
+	constructor(readonly type: ExprType) {}
+
+	run(ctx: Ctx): V {
+		if (this.epoch !== ctx.epoch || this.last === undefined) {
+			this.last = this.compute(ctx);
+			this.epoch = ctx.epoch;
+		}
+		return this.last;
+	}
+
+	protected abstract compute(ctx: Ctx): V;
+}
+
+export type NumNode = Node<NumVec>;
+export type BoolNode = Node<BoolVec>;
+export type StrNode = Node<StrVec>;
+
+const validityOf = (col: ColumnView): Uint8Array | null =>
+	col.nullCount === 0 ? null : col.validity;
+
+const TWO_POW_32 = 4294967296;
+
+/** A numeric input column as float64 (ints, dates in days, timestamps in ms). */
+export class ColumnNum extends Node<NumVec> {
+	private readonly out = f64();
+	private words: Int32Array | null = null;
+	private wordsOf: ArrayBufferLike | null = null;
+	private readonly vec: NumVec = { values: new Float64Array(0), valid: null };
+
+	constructor(
+		type: ExprType,
+		readonly index: number
+	) {
+		super(type);
+	}
+
+	protected compute(ctx: Ctx): NumVec {
+		const col = ctx.columns[this.index];
+		const v = col.values;
+		const n = ctx.n;
+		this.vec.valid = validityOf(col);
+		if (v instanceof Float64Array) {
+			this.vec.values = v;
+			return this.vec;
+		}
+		const out = this.out.get(n);
+		if (v instanceof BigInt64Array || v instanceof BigUint64Array) {
+			// Read the 64-bit words as two int32 halves: no BigInt per row. Exact below 2^53.
+			if (v.buffer !== this.wordsOf) {
+				this.words = new Int32Array(v.buffer, 0, v.buffer.byteLength >>> 2);
+				this.wordsOf = v.buffer;
+			}
+			const words = this.words!;
+			const base = v.byteOffset >>> 2;
+			if (v instanceof BigInt64Array) {
+				for (let i = 0; i < n; i++) {
+					out[i] = words[base + 2 * i + 1] * TWO_POW_32 + (words[base + 2 * i] >>> 0);
+				}
+			} else {
+				for (let i = 0; i < n; i++) {
+					out[i] = (words[base + 2 * i + 1] >>> 0) * TWO_POW_32 + (words[base + 2 * i] >>> 0);
+				}
+			}
+		} else {
+			for (let i = 0; i < n; i++) out[i] = v[i];
+		}
+		this.vec.values = out;
+		return this.vec;
+	}
+}
+
+export class ColumnBool extends Node<BoolVec> {
+	private readonly vec: BoolVec = { bits: new Uint8Array(0), valid: null };
+
+	constructor(readonly index: number) {
+		super('bool');
+	}
+
+	protected compute(ctx: Ctx): BoolVec {
+		const col = ctx.columns[this.index];
+		this.vec.bits = col.values as Uint8Array;
+		this.vec.valid = validityOf(col);
+		return this.vec;
+	}
+}
+
+export class ColumnStr extends Node<StrVec> {
+	private readonly vec: StrVec = {
+		bytes: new Uint8Array(0),
+		offsets: new Int32Array(1),
+		valid: null
+	};
+
+	constructor(readonly index: number) {
+		super('string');
+	}
+
+	protected compute(ctx: Ctx): StrVec {
+		const col = ctx.columns[this.index];
+		this.vec.bytes = col.values as Uint8Array;
+		this.vec.offsets = col.offsets!;
+		this.vec.valid = validityOf(col);
+		return this.vec;
+	}
+}
+
+/** All-null validity of n rows, refilled only when the view changes. */
+class NullBits {
+	private readonly scratch = u8();
+	private last: Uint8Array | null = null;
+
+	get(n: number): Uint8Array {
+		const v = this.scratch.get(bitmapBytes(n));
+		if (v !== this.last) v.fill(0);
+		this.last = v;
+		return v;
+	}
+}
+
+/** A literal or folded value, repeated over the batch when an operator needs it as a vector. */
+export class ConstNum extends Node<NumVec> {
+	private readonly values = f64();
+	private readonly nulls = new NullBits();
+	private filled: Float64Array | null = null;
+	private readonly vec: NumVec = { values: new Float64Array(0), valid: null };
+
+	constructor(
+		type: ExprType,
+		readonly value: number | null
+	) {
+		super(type);
+	}
+
+	protected compute(ctx: Ctx): NumVec {
+		const values = this.values.get(ctx.n);
+		if (values !== this.filled) values.fill(this.value ?? 0);
+		this.filled = values;
+		this.vec.values = values;
+		this.vec.valid = this.value === null ? this.nulls.get(ctx.n) : null;
+		return this.vec;
+	}
+}
+
+export class ConstBool extends Node<BoolVec> {
+	private readonly bits = u8();
+	private readonly nulls = new NullBits();
+	private filled: Uint8Array | null = null;
+	private readonly vec: BoolVec = { bits: new Uint8Array(0), valid: null };
+
+	constructor(
+		readonly value: boolean | null,
+		type: ExprType = 'bool'
+	) {
+		super(type);
+	}
+
+	protected compute(ctx: Ctx): BoolVec {
+		const bits = this.bits.get(bitmapBytes(ctx.n));
+		if (bits !== this.filled) bits.fill(this.value ? 0xff : 0);
+		this.filled = bits;
+		this.vec.bits = bits;
+		this.vec.valid = this.value === null ? this.nulls.get(ctx.n) : null;
+		return this.vec;
+	}
+}
+
+const encoder = new TextEncoder();
+
+export class ConstStr extends Node<StrVec> {
+	/** The UTF-8 bytes, encoded once, for kernels that compare against a literal. */
+	readonly utf8: Uint8Array;
+	private readonly bytes = u8();
+	private readonly offsets = i32();
+	private readonly nulls = new NullBits();
+	private filled: Int32Array | null = null;
+	private readonly vec: StrVec = {
+		bytes: new Uint8Array(0),
+		offsets: new Int32Array(1),
+		valid: null
+	};
+
+	constructor(readonly value: string | null) {
+		super('string');
+		this.utf8 = encoder.encode(value ?? '');
+	}
+
+	protected compute(ctx: Ctx): StrVec {
+		const n = ctx.n;
+		const len = this.utf8.length;
+		const offsets = this.offsets.get(n + 1);
+		if (offsets !== this.filled) {
+			const bytes = this.bytes.get(n * len);
+			for (let i = 0; i < n; i++) bytes.set(this.utf8, i * len);
+			for (let i = 0; i <= n; i++) offsets[i] = i * len;
+			this.vec.bytes = bytes;
+		}
+		this.filled = offsets;
+		this.vec.offsets = offsets;
+		this.vec.valid = this.value === null ? this.nulls.get(n) : null;
+		return this.vec;
+	}
+}
