@@ -1,0 +1,318 @@
+// Ring channel: a single-producer single-consumer ring of batch descriptors in a SharedArrayBuffer.
+//
+// Threads: exactly one producer thread pushes and exactly one consumer thread pops (each through
+// its own RingChannel object, made by create() on one side and attach() on the other). close() is
+// the producer's; fail(), cancel() and every query may come from any thread. Blocking push/pop
+// are for workers; the main thread uses pushAsync/popAsync and never blocks.
+//
+// Layout: see ring-layout.ts. HEAD (consumer) and TAIL (producer) are monotonic int32 counters
+// that wrap at 2^32; the slot of counter c is `c & (capacity - 1)`, occupancy is `tail - head`.
+//
+// Ordering invariant (the whole protocol, as in ringbuf.js and the kernel's kfifo):
+//   producer: plain stores into slot[tail]  ->  Atomics.store(TAIL, tail + 1)  ->  ring consumer
+//   consumer: Atomics.load(TAIL)  ->  plain reads of slot[head]  ->  Atomics.store(HEAD, head + 1)
+//             -> ring producer
+// Atomics are sequentially consistent, so a consumer that loads the new TAIL also sees every slot
+// write made before it was stored, and a producer that loads the new HEAD knows the consumer has
+// finished reading that slot, so overwriting it is safe. Each side only ever stores its own counter.
+//
+// Staleness: each side caches the other's counter and reloads it only when the ring looks full
+// (producer) or empty (consumer). Counters only grow, so a stale value is conservative: the ring
+// looks fuller to the producer and emptier to the consumer than it is, never the reverse.
+// canPush()/canPop() true stays true for the side that asked (only it can undo it); size() is a
+// snapshot that may already be off by the time the caller acts on it.
+//
+// Waiting: push/pop read their doorbell's value, try, and only then park on that value, so a pop
+// or push that lands in between changes the doorbell and the park returns at once (no lost
+// wake-up). A push rings the consumer's doorbell, a pop the producer's: a worker hosting several
+// stages shares one doorbell across all its rings and wakes for whichever can move.
+//
+// Allocation: tryPush/tryPop/canPush/canPop/size/status allocate nothing and never throw (the
+// integrity failure path builds its message). error(), fail() and the async waits allocate.
+import type { BatchSlot, BlockHandle, BlockMemory, RingStatus } from '../contracts';
+import { RING } from '../contracts';
+import { Doorbell } from './doorbell';
+import * as L from './ring-layout';
+import {
+	checkRingDescriptor,
+	createRingDescriptor,
+	type RingDescriptor,
+	type RingOptions
+} from './ring-setup';
+import { blockChecksum } from './ring-integrity';
+import { integrityFailed, integrityUnreadable } from './messages';
+
+export type { RingDescriptor, RingOptions } from './ring-setup';
+
+export class RingChannel {
+	readonly descriptor: RingDescriptor;
+	readonly capacity: number;
+	readonly name: string;
+	private readonly cells: Int32Array;
+	private readonly mask: number;
+	private readonly integrity: boolean;
+	private readonly memory: BlockMemory | undefined;
+	private readonly producerBell: Doorbell;
+	private readonly consumerBell: Doorbell;
+	/** Producer's last view of HEAD (stale = conservative). */
+	private headCache: number;
+	/** Consumer's last view of TAIL (stale = conservative). */
+	private tailCache: number;
+
+	private constructor(d: RingDescriptor, memory: BlockMemory | undefined) {
+		this.descriptor = d;
+		this.capacity = d.capacity;
+		this.name = d.name;
+		this.cells = new Int32Array(d.sab);
+		this.mask = d.capacity - 1;
+		this.integrity = d.integrity;
+		this.memory = memory;
+		this.producerBell = new Doorbell(d.producerBell);
+		this.consumerBell = new Doorbell(d.consumerBell);
+		this.headCache = Atomics.load(this.cells, L.HEAD);
+		this.tailCache = Atomics.load(this.cells, L.TAIL);
+	}
+
+	/** A new, open, empty ring. `memory` is needed only in integrity mode. */
+	static create(options: RingOptions, memory?: BlockMemory): RingChannel {
+		return RingChannel.attach(createRingDescriptor(options), memory);
+	}
+
+	/** The other side of a ring made by create(), from its descriptor. */
+	static attach(descriptor: RingDescriptor, memory?: BlockMemory): RingChannel {
+		checkRingDescriptor(descriptor, memory);
+		return new RingChannel(descriptor, memory);
+	}
+
+	/** Producer. Queues one descriptor; false when full or no longer open. Rings the consumer. */
+	tryPush(block: BlockHandle, byteLength: number, rows: number): boolean {
+		const cells = this.cells;
+		if (Atomics.load(cells, L.STATE) !== L.STATE_OPEN) return false;
+		const tail = Atomics.load(cells, L.TAIL); // our own counter: only this thread stores it
+		if ((tail - this.headCache) >>> 0 >= this.capacity) {
+			// Looks full: reload HEAD. The consumer stores HEAD only after reading the slot, so a slot
+			// freed by the HEAD we load here is safe to overwrite below.
+			this.headCache = Atomics.load(cells, L.HEAD);
+			if ((tail - this.headCache) >>> 0 >= this.capacity) return false;
+		}
+		let sum = 0;
+		if (this.integrity) {
+			sum = this.checksumOf(block, byteLength, tail & L.SEQ_MASK);
+			if (sum === -1) return false;
+		}
+		const base = L.SLOTS_BASE + (tail & this.mask) * L.SLOT_INT32;
+		cells[base + L.SLOT_BLOCK] = block;
+		cells[base + L.SLOT_BYTE_LENGTH] = byteLength;
+		cells[base + L.SLOT_ROWS] = rows;
+		cells[base + L.SLOT_SEQ] = tail & L.SEQ_MASK;
+		cells[base + L.SLOT_CHECKSUM] = sum;
+		// Publishes the slot written above: the consumer reads it only after loading this TAI
+		Atomics.store(cells, L.TAIL, (tail + 1) | 0);
+		this.consumerBell.ring();
+		return true;
+	}
+
+	/**
+	 * Consumer. Pops one descriptor into `out`; false when empty or failed/cancelled (see
+	 * status()). In integrity mode a checksum mismatch fails the ring and returns false.
+	 */
+	tryPop(out: BatchSlot): boolean {
+		const cells = this.cells;
+		const state = Atomics.load(cells, L.STATE);
+		if (state === L.STATE_FAILED || state === L.STATE_CANCELLED) return false;
+		const head = Atomics.load(cells, L.HEAD); // our own counter: only this thread stores it
+		const ready = (this.tailCache - head) >>> 0;
+		if (ready === 0 || ready > this.capacity) {
+			// Looks empty: reload TAI It must be loaded before the slot is read: the producer
+			// stored TAIL after writing the slot, so this load makes those writes visible.
+			this.tailCache = Atomics.load(cells, L.TAIL);
+			if (this.tailCache === head) return false;
+		}
+		const base = L.SLOTS_BASE + (head & this.mask) * L.SLOT_INT32;
+		out.block = cells[base + L.SLOT_BLOCK];
+		out.byteLength = cells[base + L.SLOT_BYTE_LENGTH];
+		out.rows = cells[base + L.SLOT_ROWS];
+		out.seq = cells[base + L.SLOT_SEQ];
+		out.checksum = cells[base + L.SLOT_CHECKSUM];
+		if (this.integrity && !this.verify(out)) return false;
+		// Publishes that the slot is free: the producer may overwrite it once it loads this HEAD.
+		Atomics.store(cells, L.HEAD, (head + 1) | 0);
+		this.producerBell.ring();
+		return true;
+	}
+
+	/** Producer: room for one more push (true stays true until this side pushes). */
+	canPush(): boolean {
+		return Atomics.load(this.cells, L.STATE) === L.STATE_OPEN && this.size() < this.capacity;
+	}
+
+	/** Consumer: a batch is waiting (true stays true until this side pops, unless failed/cancelled). */
+	canPop(): boolean {
+		const state = Atomics.load(this.cells, L.STATE);
+		return state !== L.STATE_FAILED && state !== L.STATE_CANCELLED && this.size() > 0;
+	}
+
+	/** Batches queued now, 0..capacity: a snapshot, possibly stale by the time it is used. */
+	size(): number {
+		// HEAD first: it can only grow while TAIL is loaded, so the difference errs low, never
+		// above what was ever queued; the clamp covers a TAIL that moved on in between.
+		const head = Atomics.load(this.cells, L.HEAD);
+		const used = (Atomics.load(this.cells, L.TAIL) - head) | 0;
+		return used < 0 ? 0 : used > this.capacity ? this.capacity : used;
+	}
+
+	/** Producer, workers only: waits for room. OK, or END (already closed), FAILED, CANCELLED, TIMED_OUT. */
+	push(block: BlockHandle, byteLength: number, rows: number, timeoutMs = Infinity): RingStatus {
+		const deadline = performance.now() + timeoutMs;
+		for (;;) {
+			// Bell value BEFORE the attempt: a pop after this read changes it and park() returns.
+			const seen = this.producerBell.value();
+			if (this.tryPush(block, byteLength, rows)) return RING.OK;
+			const refusal = this.pushRefusal();
+			if (refusal !== RING.OK) return refusal;
+			const left = deadline - performance.now();
+			if (left <= 0) return RING.TIMED_OUT;
+			this.producerBell.park(seen, left);
+		}
+	}
+
+	/** Consumer, workers only: waits for a batch. OK, END once closed and drained, FAILED, CANCELLED, TIMED_OUT. */
+	pop(out: BatchSlot, timeoutMs = Infinity): RingStatus {
+		const deadline = performance.now() + timeoutMs;
+		for (;;) {
+			// Bell value BEFORE the attempt: a push after this read changes it and park() returns.
+			const seen = this.consumerBell.value();
+			if (this.tryPop(out)) return RING.OK;
+			const status = this.status();
+			if (status !== RING.OK) return status;
+			const left = deadline - performance.now();
+			if (left <= 0) return RING.TIMED_OUT;
+			this.consumerBell.park(seen, left);
+		}
+	}
+
+	/** push() for the main thread: parks with Atomics.waitAsync, never blocks. */
+	async pushAsync(
+		block: BlockHandle,
+		byteLength: number,
+		rows: number,
+		timeoutMs = Infinity
+	): Promise<RingStatus> {
+		const deadline = performance.now() + timeoutMs;
+		for (;;) {
+			const seen = this.producerBell.value(); // before the attempt, as in push()
+			if (this.tryPush(block, byteLength, rows)) return RING.OK;
+			const refusal = this.pushRefusal();
+			if (refusal !== RING.OK) return refusal;
+			const left = deadline - performance.now();
+			if (left <= 0) return RING.TIMED_OUT;
+			await this.producerBell.parkAsync(seen, left);
+		}
+	}
+
+	/** pop() for the main thread: parks with Atomics.waitAsync, never blocks. */
+	async popAsync(out: BatchSlot, timeoutMs = Infinity): Promise<RingStatus> {
+		const deadline = performance.now() + timeoutMs;
+		for (;;) {
+			const seen = this.consumerBell.value(); // before the attempt, as in pop()
+			if (this.tryPop(out)) return RING.OK;
+			const status = this.status();
+			if (status !== RING.OK) return status;
+			const left = deadline - performance.now();
+			if (left <= 0) return RING.TIMED_OUT;
+			await this.consumerBell.parkAsync(seen, left);
+		}
+	}
+
+	/** Producer: end of stream after what is queued. No-op unless open. Wakes both sides. */
+	close(): void {
+		// Publishes end of stream; every TAIL store this producer made comes before it.
+		Atomics.compareExchange(this.cells, L.STATE, L.STATE_OPEN, L.STATE_CLOSED);
+		this.wakeBoth();
+	}
+
+	/** Either side: stops the ring with `message` (UTF-8, cut to 1 KiB). The first error wins. */
+	fail(message: string): void {
+		const cells = this.cells;
+		if (Atomics.compareExchange(cells, L.ERROR_LOCK, 0, 1) === 0) {
+			const length = L.writeErrorBytes(this.descriptor.sab, message);
+			// Publishes the message length; the message bytes were plain stores just before.
+			Atomics.store(cells, L.ERROR_LENGTH, length);
+			this.moveTo(L.STATE_FAILED);
+		}
+		this.wakeBoth();
+	}
+
+	/** Anyone: stops the ring without an error. No-op once failed or cancelled. Wakes both sides. */
+	cancel(): void {
+		this.moveTo(L.STATE_CANCELLED);
+		this.wakeBoth();
+	}
+
+	/** OK while open (or closed with batches left), END once closed and drained, FAILED, CANCELLED. */
+	status(): RingStatus {
+		const cells = this.cells;
+		const state = Atomics.load(cells, L.STATE);
+		if (state === L.STATE_OPEN) return RING.OK;
+		if (state === L.STATE_FAILED) return RING.FAILED;
+		if (state === L.STATE_CANCELLED) return RING.CANCELLED;
+		// Closed. STATE was loaded first: close() came after the producer's last TAIL store, so the
+		// TAIL loaded now counts every batch ever pushed.
+		return Atomics.load(cells, L.TAIL) === Atomics.load(cells, L.HEAD) ? RING.END : RING.OK;
+	}
+
+	/** The message given to fail(), from either side; undefined unless the ring failed. */
+	error(): string | undefined {
+		if (Atomics.load(this.cells, L.STATE) !== L.STATE_FAILED) return undefined;
+		// ERROR_LENGTH was stored before STATE became FAILED, so it is final here.
+		return L.readErrorBytes(this.descriptor.sab, Atomics.load(this.cells, L.ERROR_LENGTH));
+	}
+
+	/** True once the ring takes no more pushes: closed, failed or cancelled. */
+	isClosed(): boolean {
+		return Atomics.load(this.cells, L.STATE) !== L.STATE_OPEN;
+	}
+
+	/** Returns the status that refuses a push (RING.OK if the ring is merely full). */
+	private pushRefusal(): RingStatus {
+		const state = Atomics.load(this.cells, L.STATE);
+		if (state === L.STATE_OPEN) return RING.OK;
+		if (state === L.STATE_CLOSED) return RING.END;
+		return state === L.STATE_FAILED ? RING.FAILED : RING.CANCELLED;
+	}
+
+	/** Moves STATE to FAILED or CANCELLED unless it already is one of them. */
+	private moveTo(target: number): void {
+		for (;;) {
+			const state = Atomics.load(this.cells, L.STATE);
+			if (state === L.STATE_FAILED || state === L.STATE_CANCELLED) return;
+			// Publishes the stop; for FAILED, ERROR_LENGTH was stored before it.
+			if (Atomics.compareExchange(this.cells, L.STATE, state, target) === state) return;
+		}
+	}
+
+	private wakeBoth(): void {
+		this.producerBell.ring();
+		this.consumerBell.ring();
+	}
+
+	/** Checksum of the block's first byteLength bytes, or -1 after failing the ring (unreadable). */
+	private checksumOf(block: BlockHandle, byteLength: number, seq: number): number {
+		try {
+			return blockChecksum(this.memory as BlockMemory, block, byteLength) >>> 0;
+		} catch (cause) {
+			this.fail(integrityUnreadable(this.name, seq, cause));
+			return -1;
+		}
+	}
+
+	/** Integrity mode: recomputes the popped block's checksum; fails the ring on a mismatch. */
+	private verify(out: BatchSlot): boolean {
+		const got = this.checksumOf(out.block, out.byteLength, out.seq);
+		if (got === -1) return false;
+		out.checksum >>>= 0;
+		if (got === out.checksum) return true;
+		this.fail(integrityFailed(this.name, out.seq, out.checksum, got));
+		return false;
+	}
+}
