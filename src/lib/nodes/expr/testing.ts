@@ -3,6 +3,7 @@
 
 import type { BatchView, ColumnType, ColumnView, ColumnValues } from '../../runtime/contracts';
 import { parseDateLiteral, parseTimestampLiteral } from './dates';
+import { checkExpression, evaluate } from './evaluate';
 import { getBit } from './vectors';
 
 export type Cell = number | bigint | boolean | string | null;
@@ -99,4 +100,28 @@ export function columnCells(col: ColumnView): (number | boolean | string | null)
 		} else out.push(Number(col.values[i]));
 	}
 	return out;
+}
+
+/** Named test columns: `{ amount: ['float64', [1.5, null]] }`. All must have the same length. */
+export type TableSpec = Record<string, [ColumnType, readonly Cell[]]>;
+
+export function fieldsOf(table: TableSpec): { name: string; type: ColumnType }[] {
+	return Object.entries(table).map(([name, [type]]) => ({ name, type }));
+}
+
+export function batchOf(table: TableSpec, shared = false): BatchView {
+	const columns = Object.values(table).map(([type, cells]) => makeColumn(type, cells, shared));
+	const length = columns.length ? columns[0].length : 0;
+	return { length, columns };
+}
+
+/** Checks, evaluates and decodes `source` over `table`; throws with the messages on errors. */
+export function evaluateCells(
+	source: string,
+	table: TableSpec,
+	shared = false
+): (number | boolean | string | null)[] {
+	const r = checkExpression(source, fieldsOf(table));
+	if (!r.ok) throw new Error(`${source}: ${r.errors.map((e) => e.message).join('; ')}`);
+	return columnCells(evaluate(r.program, batchOf(table, shared)));
 }
