@@ -19,10 +19,8 @@ function checkDuplicateIds(document: PipelineDocument, into: Diagnostic[]): void
 		const items = what === 'node' ? document.nodes : document.edges;
 		for (const item of items) counts.set(item.id, (counts.get(item.id) ?? 0) + 1);
 		for (const [id, count] of counts) {
-			if (count > 1)
-				into.push(
-					error('duplicate-id', graphMessages.duplicateId(what, id, count), { [what]: id })
-				);
+			if (count === 1) continue;
+			into.push(error('duplicate-id', graphMessages.duplicateId(what, id, count), { [what]: id }));
 		}
 	}
 }
@@ -37,10 +35,9 @@ function checkEdges(
 	for (const edge of document.edges) {
 		for (const end of ['from', 'to'] as const) {
 			const node = edge[end].node;
-			if (!nodes.has(node))
-				into.push(
-					error('dangling-edge', graphMessages.danglingEdge(edge.id, end, node), { edge: edge.id })
-				);
+			if (nodes.has(node)) continue;
+			const message = graphMessages.danglingEdge(edge.id, end, node);
+			into.push(error('dangling-edge', message, { edge: edge.id }));
 		}
 		if (!nodes.has(edge.to.node)) continue;
 		const input = `${edge.to.node}\0${edge.to.port}`;
@@ -81,7 +78,8 @@ function checkKinds(
 ): void {
 	const infos = new Map<string, KindInfo>(); // node id -> its kind, for known kinds only
 	let known: string[] | undefined;
-	for (const node of nodes.values()) {
+	// Every node, duplicates too, so a repeated id does not hide a bad kind or params.
+	for (const node of document.nodes) {
 		const info = kinds(node.kind);
 		if (info === undefined) {
 			known ??= kinds.kinds();
@@ -89,7 +87,7 @@ function checkKinds(
 			into.push(error('unknown-kind', message, { node: node.id }));
 			continue;
 		}
-		infos.set(node.id, info);
+		if (nodes.get(node.id) === node) infos.set(node.id, info);
 		paramProblems(info, node, into);
 	}
 	const connected = new Set<string>();

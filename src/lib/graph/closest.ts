@@ -3,15 +3,23 @@
 /** Names longer than this are not compared (no kind name is; it bounds the work). */
 const MAX_COMPARED_CHARS = 64;
 
-/** Levenshtein distance (insertions, deletions, substitutions), two rows of memory. */
+/**
+ * Edit distance counting an insertion, a deletion, a substitution or a swap of two neighbouring
+ * letters as one edit ('cvs' is one edit from 'csv'): optimal string alignment, three rows.
+ */
 export function editDistance(a: string, b: string): number {
+	let beforePrevious: number[] = [];
 	let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
 	for (let i = 1; i <= a.length; i++) {
 		const current = [i];
 		for (let j = 1; j <= b.length; j++) {
-			const substitution = previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1);
-			current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, substitution);
+			const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+			current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost);
+			if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+				current[j] = Math.min(current[j], beforePrevious[j - 2] + 1);
+			}
 		}
+		beforePrevious = previous;
 		previous = current;
 	}
 	return previous[b.length];

@@ -86,7 +86,7 @@ function read(input: unknown, kinds: KindLookup | undefined): LoadResult {
 	if (!isRecord(value)) return failed(invalid(graphMessages.notAnObject(describeValue(value))));
 
 	// Step 2 — version: missing means the first format (0); newer than ours cannot be read.
-	const version = value.version ?? 0;
+	const version = value.version === undefined ? 0 : value.version;
 	if (typeof version !== 'number' || !Number.isInteger(version) || version < 0) {
 		return failed(invalid(graphMessages.badVersion(describeValue(version))));
 	}

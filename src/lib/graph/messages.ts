@@ -81,7 +81,8 @@ export const graphMessages = {
 	cycle: (cycle: readonly string[], others: readonly string[]) => {
 		const path = [...cycle, cycle[0]].map(quote).join(' → ');
 		const head = cycle.length === 1 ? `node ${path} feeds itself` : `nodes ${path} form a cycle`;
-		return others.length === 0 ? head : `${head}, and ${quoteList(others)} are caught in it too`;
+		if (others.length === 0) return head;
+		return `${head}, and ${quoteList(others)} ${others.length === 1 ? 'is' : 'are'} caught in it too`;
 	},
 	blockedByCycle: (node: string, cycle: readonly string[]) =>
 		`node ${quote(node)} cannot run: it waits on the cycle ` +
