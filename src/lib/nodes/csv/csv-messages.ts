@@ -1,0 +1,50 @@
+// The CSV parser's messages, in one place so wording stays consistent and testable.
+// Only setup and problem paths call these: they build strings, so never per value.
+
+/** Longest value quoted in a problem message; longer ones are cut and end in '…'. */
+const MAX_QUOTED_VALUE = 40;
+
+/** `'abc'`, cut to MAX_QUOTED_VALUE characters. */
+export function quoteValue(text: string): string {
+	const cut = text.length > MAX_QUOTED_VALUE ? text.slice(0, MAX_QUOTED_VALUE) + '…' : text;
+	return `'${cut}'`;
+}
+
+function where(line: number, column?: string): string {
+	return column === undefined ? `line ${line}` : `line ${line}, column '${column}'`;
+}
+
+export const csvMessage = {
+	/** "line 10452, column 'price': 'abc' is not a float64" */
+	badValue: (line: number, column: string, text: string, type: string) =>
+		`${where(line, column)}: ${quoteValue(text)} is not a ${type}`,
+	ragged: (line: number, expected: number, found: number) =>
+		`${where(line)}: expected ${expected} field${expected === 1 ? '' : 's'}, found ${found}`,
+	textAfterQuote: (line: number, column: string) =>
+		`${where(line, column)}: unexpected text after a closing quote`,
+	unterminated: (line: number, column: string | undefined, openedOn: number) =>
+		`${where(line, column)}: quoted field opened on line ${openedOn} is never closed`
+};
+
+export const csvOptionError = {
+	notObject: () => new TypeError("CSV options must be an object like { delimiter: ',' }"),
+	delimiter: (value: unknown) =>
+		new TypeError(
+			`delimiter must be one ASCII character other than a quote, CR or LF, got ${JSON.stringify(value)}`
+		),
+	quote: (value: unknown) =>
+		new TypeError(
+			`quote must be one ASCII character other than the delimiter, CR or LF, or '' for none, got ${JSON.stringify(value)}`
+		),
+	notBoolean: (name: string, value: unknown) =>
+		new TypeError(`${name} must be a boolean, got ${typeof value}`),
+	nullValues: () => new TypeError('nullValues must be an array of strings'),
+	types: (name: string, value: unknown, allowed: readonly string[]) =>
+		new TypeError(
+			`types.${name} must be one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`
+		),
+	positiveInt: (name: string, value: unknown, max: number) =>
+		new RangeError(`${name} must be an integer from 1 to ${max}, got ${String(value)}`),
+	badRows: (value: unknown) =>
+		new TypeError(`badRows must be 'fail', 'skip' or 'null', got ${JSON.stringify(value)}`)
+};

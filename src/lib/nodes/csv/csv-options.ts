@@ -1,0 +1,126 @@
+// CSV parser options: the public shape, defaults, validation, and the resolved byte-level form
+// the scanner and column builders use. Validation runs once per parser; errors name the option.
+
+import type { ColumnType } from '../../runtime/contracts';
+import { csvOptionError } from './csv-messages';
+
+export interface CsvOptions {
+	/** Field separator, one ASCII character: ',' (default), '\t', ';', '|', ... */
+	delimiter?: string;
+	/** First record holds the column names (default true); otherwise names are column_1..n. */
+	header?: boolean;
+	/** Quote character (default '"'); a doubled quote inside quotes is a literal quote; '' = none. */
+	quote?: string;
+	/** Unquoted field texts read as null (default ['', 'NA', 'null', 'NULL', 'N/A']). */
+	nullValues?: string[];
+	/** Explicit column types by column name; they win over inference. */
+	types?: Record<string, ColumnType>;
+	/** Data rows read before the column types are inferred (default 1000). */
+	sampleRows?: number;
+	/** Ragged rows and unparsable values: stop with an error, skip the row, or store null. */
+	badRows?: 'fail' | 'skip' | 'null';
+	/** Rows per emitted batch (default 16384). */
+	batchRows?: number;
+}
+
+/** A row the parser skipped, nulled or stopped at. */
+export interface CsvProblem {
+	/** 1-based physical line where the record starts. */
+	line: number;
+	column?: string;
+	message: string;
+}
+
+/** Thrown by `push`/`finish` under `badRows: 'fail'`; `problem` says where and why. */
+export class CsvError extends Error {
+	readonly problem: CsvProblem;
+	constructor(problem: CsvProblem) {
+		super(problem.message);
+		this.name = 'CsvError';
+		this.problem = problem;
+	}
+}
+
+export const COLUMN_TYPES: readonly ColumnType[] = [
+	'int8',
+	'int16',
+	'int32',
+	'int64',
+	'uint8',
+	'uint16',
+	'uint32',
+	'uint64',
+	'float32',
+	'float64',
+	'bool',
+	'utf8',
+	'date32',
+	'timestamp'
+];
+
+export const BAD_ROWS_FAIL = 0;
+export const BAD_ROWS_SKIP = 1;
+export const BAD_ROWS_NULL = 2;
+
+/** Upper bound for batchRows and sampleRows: keeps int32 offsets and scratch sizes sane. */
+const MAX_ROWS = 1 << 24;
+
+export interface ResolvedCsvOptions {
+	delimiter: number;
+	/** Quote byte, or -1 when quoting is off (no byte equals -1). */
+	quote: number;
+	header: boolean;
+	nullValues: string[];
+	types: ReadonlyMap<string, ColumnType>;
+	sampleRows: number;
+	badRows: number;
+	batchRows: number;
+}
+
+function singleAscii(text: unknown): number {
+	if (typeof text !== 'string' || text.length !== 1) return -1;
+	const code = text.charCodeAt(0);
+	return code < 128 && code !== 10 && code !== 13 ? code : -1;
+}
+
+function rowCount(name: string, value: unknown, fallback: number): number {
+	if (value === undefined) return fallback;
+	if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_ROWS) {
+		throw csvOptionError.positiveInt(name, value, MAX_ROWS);
+	}
+	return value;
+}
+
+/** Checks options and turns them into bytes and codes; throws TypeError/RangeError naming one. */
+export function resolveCsvOptions(options: CsvOptions = {}): ResolvedCsvOptions {
+	if (typeof options !== 'object' || options === null) throw csvOptionError.notObject();
+	const delimiter = singleAscii(options.delimiter ?? ',');
+	const quoteText = options.quote ?? '"';
+	const quote = quoteText === '' ? -1 : singleAscii(quoteText);
+	if (delimiter < 0 || delimiter === quote) throw csvOptionError.delimiter(options.delimiter);
+	if (quote < 0 && quoteText !== '') throw csvOptionError.quote(options.quote);
+	const header = options.header ?? true;
+	if (typeof header !== 'boolean') throw csvOptionError.notBoolean('header', header);
+	const nullValues = options.nullValues ?? ['', 'NA', 'null', 'NULL', 'N/A'];
+	if (!Array.isArray(nullValues) || nullValues.some((v) => typeof v !== 'string')) {
+		throw csvOptionError.nullValues();
+	}
+	const types = new Map<string, ColumnType>();
+	for (const [name, type] of Object.entries(options.types ?? {})) {
+		if (!COLUMN_TYPES.includes(type)) throw csvOptionError.types(name, type, COLUMN_TYPES);
+		types.set(name, type);
+	}
+	const policy = options.badRows ?? 'fail';
+	const badRows = ['fail', 'skip', 'null'].indexOf(policy);
+	if (badRows < 0) throw csvOptionError.badRows(policy);
+	return {
+		delimiter,
+		quote,
+		header,
+		nullValues: [...nullValues],
+		types,
+		sampleRows: rowCount('sampleRows', options.sampleRows, 1000),
+		badRows,
+		batchRows: rowCount('batchRows', options.batchRows, 16384)
+	};
+}

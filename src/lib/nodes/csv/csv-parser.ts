@@ -1,0 +1,68 @@
+// Public face of the streaming CSV parser: bytes in (any chunking), Arrow-layout column
+// batches out. See csv-scanner.ts for the grammar, csv-infer.ts for type inference and
+// csv-columns.ts for the output layout.
+
+import type { BatchView, ColumnType } from '../../runtime/contracts';
+import { resolveCsvOptions, type CsvOptions, type CsvProblem } from './csv-options';
+import { CsvReader } from './csv-reader';
+
+export class CsvParser {
+	private readonly reader: CsvReader;
+
+	/** Throws TypeError/RangeError naming a bad option. */
+	constructor(options?: CsvOptions) {
+		this.reader = new CsvReader(resolveCsvOptions(options), false);
+	}
+
+	/**
+	 * Feeds the next chunk (split anywhere: mid-field, mid-quote, mid-CRLF, mid-character) and
+	 * returns the batches it completed. Under badRows 'fail' a bad row throws CsvError, and so
+	 * does every later call.
+	 */
+	push(chunk: Uint8Array): BatchView[] {
+		return this.reader.push(chunk);
+	}
+
+	/** End of input: returns the last batches. Throws CsvError under 'fail'. */
+	finish(): BatchView[] {
+		return this.reader.finish();
+	}
+
+	/** Column names and types once the sample is read (or at finish for short inputs). */
+	schema(): { names: string[]; types: ColumnType[] } | null {
+		return this.reader.schema();
+	}
+
+	/** Rows skipped or nulled under 'skip'/'null': the first 100 (see problemCount). */
+	problems(): CsvProblem[] {
+		return this.reader.problems();
+	}
+
+	/** All problems met, including those beyond the first 100 kept by problems(). */
+	problemCount(): number {
+		return this.reader.problemCount();
+	}
+
+	/** Data records read so far: header and blank lines excluded, skipped rows included. */
+	rowsRead(): number {
+		return this.reader.rowsRead();
+	}
+
+	/** Bytes pushed so far. */
+	bytesRead(): number {
+		return this.reader.bytesRead();
+	}
+}
+
+/**
+ * Schema from the first bytes of a file (for the compiler): reads up to sampleRows complete
+ * records; a cut-off last record is ignored unless it is the only one. Never throws for bad rows.
+ */
+export function inferCsvSchema(
+	sample: Uint8Array,
+	options?: CsvOptions
+): { names: string[]; types: ColumnType[] } {
+	const reader = new CsvReader(resolveCsvOptions(options), true);
+	reader.push(sample);
+	return reader.sniffSchema();
+}

@@ -1,0 +1,320 @@
+// Byte-level CSV tokenizer: finds record and field boundaries in chunks of bytes and hands
+// each complete record to a sink as (start, end, flags) triples into a byte buffer. It never
+// builds strings and never rescans: a record cut by a chunk edge is moved to the front of a
+// carry buffer together with the scan state (the state machine below), and the next chunk is
+// appended behind it, so a 100 MB field costs one pass plus amortised doubling copies.
+//
+// Grammar (RFC 4180, lenient): records end at LF, CRLF or a lone CR; blank lines are skipped;
+// a field starting with the quote character runs to the next quote not doubled; text after a
+// closing quote is dropped and the field flagged FIELD_MALFORMED; a quote inside an unquoted
+// field is an ordinary byte. A UTF-8 BOM at the very start is skipped.
+//
+// Line numbers are physical: every LF, CRLF or lone CR counts one, inside quotes too. When a
+// decision needs the next byte (CR then LF? quote then quote?) and the chunk ends, the scan
+// stops before that byte and resumes there once more bytes arrive.
+
+export const FIELD_QUOTED = 1;
+/** Quoted field containing doubled quotes; its bytes still hold both. */
+export const FIELD_ESCAPED = 2;
+/** Text followed the closing quote (and was dropped). */
+export const FIELD_MALFORMED = 4;
+
+export interface CsvRecordSink {
+	/**
+	 * One complete record: fields i < count are buf[starts[i], ends[i]) with flags[i] (arrays
+	 * read from the scanner). `line` is where the record starts. Return false to stop scanning.
+	 */
+	record(buf: Uint8Array, count: number, line: number): boolean;
+	/** Input ended inside a quoted field (field `field` of the record starting at `line`). */
+	unterminated(line: number, field: number, openedOn: number): void;
+}
+
+const LF = 10;
+const CR = 13;
+
+const STATE_RECORD = 0; // between records
+const STATE_FIELD = 1; // at the start of a field
+const STATE_UNQUOTED = 2; // inside an unquoted field that began at fieldStart
+const STATE_QUOTED = 3; // inside a quoted field whose content began at fieldStart
+const STATE_AFTER_QUOTE = 4; // after a closing quote
+
+const MIN_CARRY = 64 * 1024;
+const SLICE = 64 * 1024;
+
+export class CsvScanner {
+	starts: Int32Array = new Int32Array(64);
+	ends: Int32Array = new Int32Array(64);
+	flags: Uint8Array = new Uint8Array(64);
+	private carry = new Uint8Array(MIN_CARRY);
+	private carryLength = 0;
+	private bomPending = true;
+	private stopped = false;
+	// Scan state; positions are offsets into the buffer being scanned (the carry between calls).
+	private pos = 0;
+	private recordStart = 0;
+	private state = STATE_RECORD;
+	private fieldStart = 0;
+	private fieldFlags = 0;
+	private count = 0;
+	private line = 1;
+	private recordLine = 1;
+	private quoteLine = 1;
+
+	constructor(
+		private readonly delimiter: number,
+		private readonly quote: number,
+		private readonly sink: CsvRecordSink
+	) {}
+
+	push(chunk: Uint8Array): void {
+		if (this.stopped || chunk.length === 0) return;
+		if (this.carryLength === 0 && !this.bomPending) {
+			// Nothing pending (state is STATE_RECORD): scan the caller's bytes in place.
+			this.pos = this.recordStart = 0;
+			this.scanAll(chunk, chunk.length, false);
+			this.keepTail(chunk, chunk.length);
+			return;
+		}
+		this.appendToCarry(chunk);
+		if (this.bomPending && !this.skipBom(false)) return;
+		this.scanAll(this.carry, this.carryLength, false);
+		this.keepTail(this.carry, this.carryLength);
+	}
+
+	/** End of input: the record in progress (if any) is completed or reported unterminated. */
+	finish(): void {
+		if (this.stopped) return;
+		if (this.bomPending) this.skipBom(true);
+		this.scanAll(this.carry, this.carryLength, true);
+		if (!this.stopped) this.endOfInput();
+		this.carryLength = 0;
+		this.stopped = true;
+	}
+
+	/** Completes a record that has no terminator, or reports its unclosed quote. */
+	private endOfInput(): void {
+		const state = this.state;
+		if (state === STATE_RECORD) return;
+		let n = this.count;
+		if (state === STATE_QUOTED) {
+			this.sink.unterminated(this.recordLine, n, this.quoteLine);
+			return;
+		}
+		if (state !== STATE_AFTER_QUOTE) {
+			// The last field ends at the end of input (empty after a trailing delimiter).
+			if (n === this.starts.length) this.growFields();
+			this.starts[n] = state === STATE_UNQUOTED ? this.fieldStart : this.pos;
+			this.ends[n] = this.pos;
+			this.flags[n++] = 0;
+		}
+		this.sink.record(this.carry, n, this.recordLine);
+	}
+
+	/**
+	 * Scans in slices of SLICE bytes. A slice edge is just another place where the scan may
+	 * stop and resume; short calls let V8 optimise `scan` as a whole function instead of
+	 * on-stack-replacing one long loop whose exit code never had type feedback (which deopted
+	 * on every chunk).
+	 */
+	private scanAll(buf: Uint8Array, end: number, final: boolean): void {
+		let limit = this.pos;
+		do {
+			limit = Math.min(end, limit + SLICE);
+			this.scan(buf, limit, final && limit === end);
+		} while (limit < end && !this.stopped);
+	}
+
+	private scan(buf: Uint8Array, end: number, final: boolean): void {
+		const delimiter = this.delimiter;
+		const quote = this.quote;
+		let { starts, ends, flags } = this;
+		let p = this.pos;
+		let state = this.state;
+		let fieldStart = this.fieldStart;
+		let fieldFlags = this.fieldFlags;
+		let n = this.count;
+		let line = this.line;
+		let recordLine = this.recordLine;
+		let recordStart = this.recordStart;
+		let c = 0;
+		outer: for (;;) {
+			switch (state) {
+				case STATE_RECORD: {
+					if (p >= end) break outer;
+					c = buf[p];
+					if (c === LF || c === CR) {
+						// A blank line: skip it.
+						if (c === CR && p + 1 >= end && !final) break outer; // is an LF next?
+						p++;
+						if (c === CR && p < end && buf[p] === LF) p++;
+						line++;
+						recordStart = p;
+						continue;
+					}
+					recordLine = line;
+					n = 0;
+					state = STATE_FIELD;
+				}
+				// falls through
+				case STATE_FIELD: {
+					if (p >= end) break outer;
+					if (buf[p] === quote) {
+						fieldStart = ++p;
+						fieldFlags = FIELD_QUOTED;
+						this.quoteLine = line;
+						state = STATE_QUOTED;
+						continue;
+					}
+					fieldStart = p;
+					fieldFlags = 0;
+					state = STATE_UNQUOTED;
+				}
+				// falls through
+				case STATE_UNQUOTED: {
+					while (p < end) {
+						c = buf[p];
+						if (c === delimiter || c === LF || c === CR) break;
+						p++;
+					}
+					if (p >= end || (c === CR && p + 1 >= end && !final)) break outer;
+					if (n === starts.length) ({ starts, ends, flags } = this.growFields());
+					starts[n] = fieldStart;
+					ends[n] = p;
+					flags[n++] = fieldFlags;
+					p++;
+					if (c === delimiter) {
+						state = STATE_FIELD;
+						continue;
+					}
+					break; // end of record
+				}
+				case STATE_QUOTED: {
+					while (p < end) {
+						c = buf[p];
+						if (c === quote || c === CR) break;
+						if (c === LF) line++;
+						p++;
+					}
+					if (p >= end) break outer;
+					if (c === CR) {
+						if (p + 1 >= end && !final) break outer; // CRLF counts once: wait for the next byte
+						if (p + 1 >= end || buf[p + 1] !== LF) line++;
+						p++;
+						continue;
+					}
+					if (p + 1 < end && buf[p + 1] === quote) {
+						fieldFlags |= FIELD_ESCAPED;
+						p += 2;
+						continue;
+					}
+					if (p + 1 >= end && !final) break outer; // closing, or the first of a pair?
+					if (n === starts.length) ({ starts, ends, flags } = this.growFields());
+					starts[n] = fieldStart;
+					ends[n] = p;
+					flags[n++] = fieldFlags;
+					p++;
+					state = STATE_AFTER_QUOTE;
+					continue;
+				}
+				case STATE_AFTER_QUOTE: {
+					if (p >= end) break outer;
+					c = buf[p];
+					if (c === delimiter) {
+						p++;
+						state = STATE_FIELD;
+						continue;
+					}
+					if (c !== LF && c !== CR) {
+						flags[n - 1] |= FIELD_MALFORMED;
+						p++;
+						continue;
+					}
+					if (c === CR && p + 1 >= end && !final) break outer;
+					p++;
+					break; // end of record
+				}
+			}
+			// End of record: the terminator c (CR or LF) was consumed; swallow the LF of a CRLF.
+			if (c === CR && p < end && buf[p] === LF) p++;
+			line++;
+			state = STATE_RECORD;
+			recordStart = p;
+			if (!this.sink.record(buf, n, recordLine)) {
+				this.stopped = true;
+				break;
+			}
+		}
+		this.pos = p;
+		this.state = state;
+		this.fieldStart = fieldStart;
+		this.fieldFlags = fieldFlags;
+		this.count = n;
+		this.line = line;
+		this.recordLine = recordLine;
+		this.recordStart = recordStart;
+	}
+
+	/** Moves the unfinished record [recordStart, end) to the front of the carry buffer. */
+	private keepTail(buf: Uint8Array, end: number): void {
+		const shift = this.recordStart;
+		const length = end - shift;
+		if (buf !== this.carry) {
+			this.ensureCarry(length);
+			this.carry.set(buf.subarray(shift, end));
+		} else if (shift > 0 && length > 0) this.carry.copyWithin(0, shift, end);
+		this.carryLength = length;
+		if (this.state === STATE_RECORD) {
+			this.pos = this.pos - shift;
+			this.recordStart = 0;
+			return;
+		}
+		this.pos -= shift;
+		this.fieldStart -= shift;
+		this.recordStart = 0;
+		for (let i = 0; i < this.count; i++) {
+			this.starts[i] -= shift;
+			this.ends[i] -= shift;
+		}
+	}
+
+	private appendToCarry(chunk: Uint8Array): void {
+		this.ensureCarry(this.carryLength + chunk.length);
+		this.carry.set(chunk, this.carryLength);
+		this.carryLength += chunk.length;
+	}
+
+	private ensureCarry(length: number): void {
+		if (length <= this.carry.length) return;
+		const grown = new Uint8Array(Math.max(length, this.carry.length * 2));
+		grown.set(this.carry.subarray(0, this.carryLength));
+		this.carry = grown;
+	}
+
+	/** Skips a leading EF BB BF; false while fewer than 3 bytes could still be a BOM. */
+	private skipBom(final: boolean): boolean {
+		const c = this.carry;
+		const length = this.carryLength;
+		const prefix = Math.min(length, 3);
+		const bom = [0xef, 0xbb, 0xbf];
+		let matching = 0;
+		while (matching < prefix && c[matching] === bom[matching]) matching++;
+		if (matching === prefix && length < 3 && !final) return false;
+		this.bomPending = false;
+		this.pos = this.recordStart = matching === 3 ? 3 : 0;
+		return true;
+	}
+
+	private growFields(): { starts: Int32Array; ends: Int32Array; flags: Uint8Array } {
+		const size = this.starts.length * 2;
+		const starts = new Int32Array(size);
+		const ends = new Int32Array(size);
+		const flags = new Uint8Array(size);
+		starts.set(this.starts);
+		ends.set(this.ends);
+		flags.set(this.flags);
+		this.starts = starts;
+		this.ends = ends;
+		this.flags = flags;
+		return { starts, ends, flags };
+	}
+}

@@ -1,0 +1,3 @@
+// Streaming CSV → Arrow-layout column batches. Only this table of exports is public.
+export { CsvParser, inferCsvSchema } from './csv-parser';
+export { CsvError, type CsvOptions, type CsvProblem } from './csv-options';
