@@ -59,4 +59,19 @@ describe('Doorbell', () => {
 		Atomics.notify(new Int32Array(sab), VALUE);
 		expect(await parked).toBe(false);
 	});
+
+	it('parks with a timer poll where the platform has no Atomics.waitAsync', async () => {
+		const original = Atomics.waitAsync;
+		(Atomics as { waitAsync?: unknown }).waitAsync = undefined;
+		try {
+			const bell = new Doorbell({ sab: createDoorbells(1), index: 0 });
+			expect(await bell.parkAsync(bell.value(), 5)).toBe(false);
+			const parked = bell.parkAsync(bell.value(), 10_000);
+			setTimeout(() => bell.ring(), 5);
+			expect(await parked).toBe(true);
+			expect(bell.waiters()).toBe(0);
+		} finally {
+			Atomics.waitAsync = original;
+		}
+	});
 });

@@ -22,8 +22,12 @@
 // that read WAITERS > 0 may notify late, waking a LATER park whose `seen` already includes its
 // bump; park() treats such an 'ok' with VALUE unchanged as spurious and sleeps again.
 //
+// Staleness: value() and waiters() are snapshots; only whether VALUE moved away from `seen`
+// means anything, and a wrapped counter is fine (2^32 rings between a read and its park: never).
+//
 // Who may block: park() uses Atomics.wait and is for workers only (browsers forbid it on the main
-// thread); the main thread uses parkAsync(). Allocation: ring/value/park allocate nothing;
+// thread); the main thread uses parkAsync() (Atomics.waitAsync, or a 1 ms timer poll where the
+// browser lacks it). Allocation: ring/value/park allocate nothing;
 // parkAsync allocates the promise it returns.
 import type { DoorbellDescriptor } from '../contracts';
 
@@ -51,8 +55,10 @@ export function doorbellCount(sab: SharedArrayBuffer): number {
 export class Doorbell {
 	readonly descriptor: DoorbellDescriptor;
 	private readonly cells: Int32Array;
-	private readonly value_: number;
-	private readonly waiters_: number;
+	/** Int32 index of this doorbell's VALUE cell. */
+	private readonly valueAt: number;
+	/** Int32 index of this doorbell's WAITERS cell. */
+	private readonly waitersAt: number;
 
 	constructor(d: DoorbellDescriptor) {
 		if (!(d.sab instanceof SharedArrayBuffer))
@@ -62,29 +68,29 @@ export class Doorbell {
 			throw new RangeError(`index must be a doorbell number in [0, ${count - 1}], got ${d.index}`);
 		this.descriptor = d;
 		this.cells = new Int32Array(d.sab);
-		this.value_ = d.index * INT32_PER_LINE + VALUE;
-		this.waiters_ = d.index * INT32_PER_LINE + WAITERS;
+		this.valueAt = d.index * INT32_PER_LINE + VALUE;
+		this.waitersAt = d.index * INT32_PER_LINE + WAITERS;
 	}
 
 	/** Wakes whoever parks on this doorbell. Call it after publishing the work it announces. */
 	ring(): void {
 		// Publishes "something changed": any park(seen) that starts from now on returns at once.
-		Atomics.add(this.cells, this.value_, 1);
+		Atomics.add(this.cells, this.valueAt, 1);
 		// Read after the add (see header): 0 here means no parker can sleep through the bump.
-		if (Atomics.load(this.cells, this.waiters_) > 0) {
+		if (Atomics.load(this.cells, this.waitersAt) > 0) {
 			// Wakes every parker; a shared doorbell may have a sync and an async waiter at once.
-			Atomics.notify(this.cells, this.value_);
+			Atomics.notify(this.cells, this.valueAt);
 		}
 	}
 
 	/** The ring counter. Read it BEFORE checking for work, then `park(seen)`. */
 	value(): number {
-		return Atomics.load(this.cells, this.value_);
+		return Atomics.load(this.cells, this.valueAt);
 	}
 
 	/** Threads parked here right now (a snapshot; tests use it to know a waiter has gone to sleep). */
 	waiters(): number {
-		return Atomics.load(this.cells, this.waiters_);
+		return Atomics.load(this.cells, this.waitersAt);
 	}
 
 	/**
@@ -94,20 +100,21 @@ export class Doorbell {
 	park(seen: number, timeoutMs: number): boolean {
 		const cells = this.cells;
 		for (let i = 0; i < SPIN_LOADS; i++) {
-			if (Atomics.load(cells, this.value_) !== seen) return true;
+			if (Atomics.load(cells, this.valueAt) !== seen) return true;
 		}
 		const deadline = performance.now() + timeoutMs;
 		// Announce the parker before Atomics.wait compares VALUE (pairs with ring()'s add-then-load).
-		Atomics.add(cells, this.waiters_, 1);
+		Atomics.add(cells, this.waitersAt, 1);
 		let changed: boolean;
 		for (;;) {
-			const woke = Atomics.wait(cells, this.value_, seen, deadline - performance.now());
-			changed = Atomics.load(cells, this.value_) !== seen;
+			const woke = Atomics.wait(cells, this.valueAt, seen, deadline - performance.now());
+			changed = Atomics.load(cells, this.valueAt) !== seen;
 			// 'ok' with VALUE unchanged is a stale notify: a ringer that saw WAITERS > 0 during an
 			// earlier park notified only now. Sleep again for the time that is left.
 			if (changed || woke === 'timed-out' || performance.now() >= deadline) break;
 		}
-		Atomics.sub(cells, this.waiters_, 1);
+		// Withdraws the parker: from here on ring() may skip the notify again.
+		Atomics.sub(cells, this.waitersAt, 1);
 		return changed;
 	}
 
@@ -116,19 +123,40 @@ export class Doorbell {
 		const cells = this.cells;
 		const deadline = performance.now() + timeoutMs;
 		// Announce the parker before waitAsync compares VALUE (pairs with ring()'s add-then-load).
-		Atomics.add(cells, this.waiters_, 1);
+		Atomics.add(cells, this.waitersAt, 1);
 		let changed: boolean;
 		try {
 			for (;;) {
-				const wait = Atomics.waitAsync(cells, this.value_, seen, deadline - performance.now());
-				const woke = wait.async ? await wait.value : wait.value;
-				changed = Atomics.load(cells, this.value_) !== seen;
+				const woke = await waitAsync(cells, this.valueAt, seen, deadline - performance.now());
+				changed = Atomics.load(cells, this.valueAt) !== seen;
 				// 'ok' with VALUE unchanged is a stale notify (see park()): wait again.
 				if (changed || woke === 'timed-out' || performance.now() >= deadline) break;
 			}
 		} finally {
-			Atomics.sub(cells, this.waiters_, 1);
+			// Withdraws the parker: from here on ring() may skip the notify again.
+			Atomics.sub(cells, this.waitersAt, 1);
 		}
 		return changed;
 	}
+}
+
+/** Milliseconds between looks at VALUE where the platform has no Atomics.waitAsync. */
+const POLL_MS = 1;
+
+/** Atomics.waitAsync, or a timer poll on platforms that lack it (older Firefox). */
+async function waitAsync(
+	cells: Int32Array,
+	index: number,
+	seen: number,
+	timeoutMs: number
+): Promise<'ok' | 'not-equal' | 'timed-out'> {
+	if (typeof Atomics.waitAsync === 'function') {
+		return Atomics.waitAsync(cells, index, seen, timeoutMs).value; // a string when not async
+	}
+	const deadline = performance.now() + timeoutMs;
+	while (Atomics.load(cells, index) === seen) {
+		if (performance.now() >= deadline) return 'timed-out';
+		await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+	}
+	return 'ok';
 }

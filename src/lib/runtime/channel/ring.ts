@@ -106,7 +106,7 @@ export class RingChannel {
 		cells[base + L.SLOT_ROWS] = rows;
 		cells[base + L.SLOT_SEQ] = tail & L.SEQ_MASK;
 		cells[base + L.SLOT_CHECKSUM] = sum;
-		// Publishes the slot written above: the consumer reads it only after loading this TAI
+		// Publishes the slot written above: the consumer reads it only after loading this TAIL.
 		Atomics.store(cells, L.TAIL, (tail + 1) | 0);
 		this.consumerBell.ring();
 		return true;
@@ -123,7 +123,7 @@ export class RingChannel {
 		const head = Atomics.load(cells, L.HEAD); // our own counter: only this thread stores it
 		const ready = (this.tailCache - head) >>> 0;
 		if (ready === 0 || ready > this.capacity) {
-			// Looks empty: reload TAI It must be loaded before the slot is read: the producer
+			// Looks empty: reload TAIL. It must be loaded before the slot is read: the producer
 			// stored TAIL after writing the slot, so this load makes those writes visible.
 			this.tailCache = Atomics.load(cells, L.TAIL);
 			if (this.tailCache === head) return false;
