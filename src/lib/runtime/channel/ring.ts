@@ -152,6 +152,26 @@ export class RingChannel {
 		return state !== L.STATE_FAILED && state !== L.STATE_CANCELLED && this.size() > 0;
 	}
 
+	/**
+	 * Teardown only, once neither side runs any more (the run stopped and its hosts returned):
+	 * takes the oldest queued descriptor whatever the ring's state, without integrity checks or
+	 * doorbells, so the caller can release its block. False when nothing is left.
+	 */
+	drainOne(out: BatchSlot): boolean {
+		const cells = this.cells;
+		const head = Atomics.load(cells, L.HEAD);
+		if (Atomics.load(cells, L.TAIL) === head) return false;
+		const base = L.SLOTS_BASE + (head & this.mask) * L.SLOT_INT32;
+		out.block = cells[base + L.SLOT_BLOCK];
+		out.byteLength = cells[base + L.SLOT_BYTE_LENGTH];
+		out.rows = cells[base + L.SLOT_ROWS];
+		out.seq = cells[base + L.SLOT_SEQ];
+		out.checksum = cells[base + L.SLOT_CHECKSUM];
+		// Publishes the slot as consumed (no other thread is running, but keep the ring coherent).
+		Atomics.store(cells, L.HEAD, (head + 1) | 0);
+		return true;
+	}
+
 	/** Batches queued now, 0..capacity: a snapshot, possibly stale by the time it is used. */
 	size(): number {
 		// HEAD first: it can only grow while TAIL is loaded, so the difference errs low, never

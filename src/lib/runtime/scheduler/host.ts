@@ -1,0 +1,160 @@
+// The loop a pool worker runs: it hosts one or more stages of a run and moves whichever can.
+//
+// Thread: one pool worker (browser Web Worker or Node worker_thread). It blocks only in
+// `Doorbell.park`, and only when no hosted stage could move; every ring this worker produces
+// into or consumes from rings this worker's doorbell, so it wakes when any input gets data or
+// any output gets room. Waiting for pool memory has no doorbell: the host re-checks every
+// millisecond while a stage is held on memory.
+//
+// Time accounting: each loop turn measures its wall time; a stage's kernel time is busy, and
+// the rest of the turn is backpressured if the stage was held on a full output (also charged
+// to that edge's producer-blocked time), idle otherwise (charged to the awaited input edge's
+// consumer-waiting time). So busy + idle + backpressured covers the whole run, per stage.
+//
+// Every ~20 ms of wall time the loop yields to the event loop, so comlink control messages
+// (cancel, stats) are handled while a run streams.
+import { Doorbell } from '../channel/doorbell';
+import { RingChannel } from '../channel/ring';
+import { MemoryPool } from '../memory/pool';
+import { MetricsBlock } from '../metrics/block';
+import { createDoorbellSet } from './bells';
+import { RUN_STATE, runState, stopRun } from './control';
+import type { KernelTable } from './kernel';
+import type { HostResult, RunSpec, StageFailure } from './spec';
+import { HELD, StageFailed, StageRunner } from './stage';
+
+const YIELD_EVERY_MS = 20;
+const PARK_MS = 20;
+const MEMORY_RETRY_MS = 1;
+
+export type HostOutcome =
+	| { ok: true; result: HostResult }
+	| { ok: false; cancelled: boolean; failure: StageFailure | null };
+
+export interface HostOptions {
+	worker: number;
+	kernels: KernelTable;
+	/** Yields to the event loop; defaults to a MessageChannel round trip. */
+	yieldNow?: () => Promise<void>;
+	heapUsed?: () => number;
+}
+
+export async function hostRun(spec: RunSpec, options: HostOptions): Promise<HostOutcome> {
+	const { worker, kernels } = options;
+	const pool = MemoryPool.attach(spec.pool);
+	const metrics = MetricsBlock.attach(spec.metrics);
+	const control = new Int32Array(spec.control);
+	const bells = createDoorbellSet(spec.bells);
+	const myBell: Doorbell = bells[worker];
+	const rings = spec.rings.map((d) => RingChannel.attach(d, pool));
+	const heapUsed = options.heapUsed ?? (() => 0);
+	const heapAtStart = heapUsed();
+	const yieldNow = options.yieldNow ?? defaultYield;
+
+	const stages: StageRunner[] = [];
+	let failure: StageFailure | null = null;
+	try {
+		for (const s of spec.stages) {
+			if (s.worker !== worker) continue;
+			const factory = kernels[s.kernel];
+			if (!factory) throw new StageFailed(s.name, `unknown kernel '${s.kernel}'`, null);
+			let kernel;
+			try {
+				kernel = factory({
+					params: s.params,
+					stageName: s.name,
+					inputSchemas: s.inputSchemas,
+					outputSchemas: s.outputSchemas,
+					instance: s.instance,
+					instances: s.instances
+				});
+			} catch (error) {
+				throw new StageFailed(s.name, errorText(error), null);
+			}
+			stages.push(new StageRunner(s, kernel, pool, rings, spec.ringEdge, metrics, spec.batchRows));
+		}
+
+		let last = performance.now();
+		let lastYield = last;
+		while (runState(control) === RUN_STATE.RUNNING) {
+			const seen = myBell.value();
+			let moved = false;
+			let allDone = true;
+			let heldOnMemory = false;
+			for (const stage of stages) {
+				if (stage.step()) moved = true;
+				if (!stage.done) allDone = false;
+				if (stage.held === HELD.MEMORY) heldOnMemory = true;
+			}
+			if (allDone) {
+				account(stages, metrics, last, (last = performance.now()));
+				break;
+			}
+			if (!moved) myBell.park(seen, heldOnMemory ? MEMORY_RETRY_MS : PARK_MS);
+			const now = performance.now();
+			account(stages, metrics, last, now);
+			last = now;
+			if (now - lastYield >= YIELD_EVERY_MS) {
+				metrics.workerHeap(worker, heapUsed(), 0, 0, 0);
+				await yieldNow();
+				lastYield = performance.now();
+			}
+		}
+		metrics.workerHeap(worker, heapUsed(), 0, 0, 0);
+		const state = runState(control);
+		if (state !== RUN_STATE.RUNNING && stages.some((s) => !s.done)) {
+			return { ok: false, cancelled: state === RUN_STATE.CANCELLED, failure: null };
+		}
+		return {
+			ok: true,
+			result: {
+				results: stages.map((s) => ({ stage: s.spec.index, value: s.result() })),
+				heapGrowth: heapUsed() - heapAtStart
+			}
+		};
+	} catch (error) {
+		failure =
+			error instanceof StageFailed
+				? { stage: error.stage, message: error.message, seq: error.seq }
+				: { stage: `worker ${worker}`, message: errorText(error), seq: null };
+		// Stop the whole run at once: every other host wakes and unwinds.
+		stopRun(control, RUN_STATE.FAILED, bells);
+		return { ok: false, cancelled: false, failure };
+	} finally {
+		for (const stage of stages) stage.dispose();
+	}
+}
+
+/** Charges the wall time since `from` to each stage's busy, idle or backpressured counter. */
+function account(stages: StageRunner[], metrics: MetricsBlock, from: number, to: number): void {
+	const turnNs = (to - from) * 1e6;
+	for (const stage of stages) {
+		const busy = Math.min(stage.busyThisTurn, turnNs);
+		const rest = turnNs - busy;
+		stage.busyThisTurn = 0;
+		if (stage.done) {
+			metrics.stageTime(stage.spec.index, busy, 0, 0);
+			continue;
+		}
+		const blocked = stage.held === HELD.OUTPUT || stage.held === HELD.MEMORY;
+		metrics.stageTime(stage.spec.index, busy, blocked ? 0 : rest, blocked ? rest : 0);
+		if (stage.heldEdge >= 0) {
+			if (stage.held === HELD.OUTPUT) metrics.edgeProducerBlocked(stage.heldEdge, rest);
+			else if (stage.held === HELD.INPUT) metrics.edgeConsumerWaiting(stage.heldEdge, rest);
+		}
+	}
+}
+
+function errorText(error: unknown): string {
+	return error instanceof Error ? error.message : String(error);
+}
+
+let yieldChannel: MessageChannel | undefined;
+function defaultYield(): Promise<void> {
+	yieldChannel ??= new MessageChannel();
+	const channel = yieldChannel;
+	return new Promise((resolve) => {
+		channel.port1.onmessage = () => resolve();
+		channel.port2.postMessage(0);
+	});
+}

@@ -1,0 +1,88 @@
+// The contract between the stage host and the code that does a stage's work.
+//
+// A kernel runs inside one worker and is called by that worker's host loop only, never
+// concurrently. It never blocks: when it cannot get a pool block it answers 'blocked' and is
+// called again with the same input later. Output goes through `ctx.emit`, which only queues:
+// the host pushes queued batches when their rings have room, and calls the kernel again only
+// once everything it emitted has been pushed (so a stage holds at most one call's output).
+import type { BatchView, BlockHandle } from '../contracts';
+import type { FrameSchema } from '../batch/types';
+import type { FrameWriter } from '../batch/writer';
+import type { MemoryPool } from '../memory/pool';
+
+export interface InputBatch {
+	port: number;
+	block: BlockHandle;
+	byteLength: number;
+	rows: number;
+	seq: number;
+	/** Raw column views over the block (zero copy). */
+	view: BatchView;
+}
+
+/** 'more': call again; 'done': finished; 'blocked': no pool memory now, retry the same call later. */
+export type KernelStep = 'more' | 'done' | 'blocked';
+
+export interface KernelContext {
+	readonly stageName: string;
+	readonly pool: MemoryPool;
+	readonly inputSchemas: FrameSchema[];
+	readonly outputSchemas: FrameSchema[];
+	/** Rows per batch a source should aim for. */
+	readonly batchRows: number;
+	readonly instance: number;
+	readonly instances: number;
+	/**
+	 * A writer over a fresh pool block big enough for `rows` rows of output `port` (with
+	 * `utf8Bytes[i]` bytes for its i-th utf8 column), or null when the pool budget is exhausted.
+	 * Call `emitWriter(port, writer, rows)` to send it, or `discardWriter(writer)`.
+	 */
+	allocate(port: number, rows: number, utf8Bytes?: number[]): FrameWriter | null;
+	emitWriter(port: number, writer: FrameWriter, rows: number): void;
+	discardWriter(writer: FrameWriter): void;
+	/** Queue an already-written block (the kernel's reference moves to the host). */
+	emit(port: number, block: BlockHandle, byteLength: number, rows: number): void;
+	/** Forward an input batch unchanged, zero copy (the block is retained for the output). */
+	forward(port: number, input: InputBatch): void;
+}
+
+export interface Kernel {
+	/** Sources: produce at most a batch or so per call. */
+	produce?(ctx: KernelContext): KernelStep;
+	/** Transforms and sinks: one input batch; the host releases the input block afterwards. */
+	consume?(input: InputBatch, ctx: KernelContext): KernelStep;
+	/** After every input ended: flush state, called until it returns 'done'. */
+	finish?(ctx: KernelContext): KernelStep;
+	/** A sink's result, sent to the main thread when the run ends (structured-cloneable). */
+	result?(): unknown;
+	/** Release anything the kernel holds (blocks, buffers); called on success, failure and cancel. */
+	dispose?(pool: MemoryPool): void;
+}
+
+export interface KernelSetup {
+	params: unknown;
+	stageName: string;
+	inputSchemas: FrameSchema[];
+	outputSchemas: FrameSchema[];
+	instance: number;
+	instances: number;
+}
+
+export type KernelFactory = (setup: KernelSetup) => Kernel;
+
+/** Kernel table of a worker: kernel key -> factory. */
+export type KernelTable = Readonly<Record<string, KernelFactory>>;
+
+/** Combines kernel tables, refusing a key defined twice (with a message that says how to fix it). */
+export function mergeKernelTables(...tables: KernelTable[]): KernelTable {
+	const merged: Record<string, KernelFactory> = {};
+	for (const table of tables) {
+		for (const [key, factory] of Object.entries(table)) {
+			if (key in merged) {
+				throw new TypeError(`kernel '${key}' is defined twice: give one of them another key`);
+			}
+			merged[key] = factory;
+		}
+	}
+	return Object.freeze(merged);
+}

@@ -1,0 +1,259 @@
+// One run of a physical plan on a worker pool, driven from the main thread (or a Node main).
+//
+// The main thread never blocks: it creates the run's shared memory (pool, rings, metrics,
+// control cells, doorbells), starts each worker's stages over comlink, and awaits them. The
+// first failure (a kernel that throws, a worker that dies) or a cancel stops the run through
+// the shared control cell, which every host reads each turn; hosts that have not returned
+// `cancelDeadlineMs` later are terminated and replaced. Afterwards every ring is drained and
+// its blocks released, so the pool is whole; `leakedBlocks()` says if it is not.
+import { RING } from '../contracts';
+import type { FrameSchema } from '../batch/types';
+import { Doorbell } from '../channel/doorbell';
+import { RingChannel } from '../channel/ring';
+import { MemoryPool } from '../memory/pool';
+import { MetricsBlock } from '../metrics/block';
+import { bellDescriptor, createDoorbellSet, createRunBells } from './bells';
+import { RUN_STATE, createControl, runState, stopRun } from './control';
+import type { HostOutcome } from './host';
+import type { RunSpec, StageFailure, StageSpec } from './spec';
+import type { WorkerPool } from './worker-pool';
+
+export interface PhysicalStage {
+	name: string;
+	kernel: string;
+	params: unknown;
+	inputSchemas: FrameSchema[];
+	outputSchemas: FrameSchema[];
+	worker: number;
+	instance?: number;
+	instances?: number;
+}
+
+export interface PhysicalRing {
+	name: string;
+	from: { stage: number; port: number };
+	to: { stage: number; port: number };
+	capacity: number;
+}
+
+export interface PhysicalPlan {
+	stages: PhysicalStage[];
+	rings: PhysicalRing[];
+	budgetBytes: number;
+	batchRows: number;
+	/** Checksum every frame on push and verify on pop (stress tests). */
+	integrity?: boolean;
+}
+
+export type RunOutcome =
+	| { status: 'done'; results: Map<number, unknown>; elapsedMs: number }
+	| { status: 'failed'; failure: StageFailure; elapsedMs: number }
+	| { status: 'cancelled'; elapsedMs: number };
+
+export interface RunOptions {
+	/** How long stopped hosts get to return before their workers are replaced. Default 1000. */
+	cancelDeadlineMs?: number;
+}
+
+let nextRunId = 1;
+
+export class Run {
+	readonly id = nextRunId++;
+	readonly memory: MemoryPool;
+	readonly metrics: MetricsBlock;
+	readonly rings: RingChannel[];
+	private readonly control: Int32Array;
+	private readonly bells: Doorbell[];
+	private readonly spec: RunSpec;
+	private readonly deadlineMs: number;
+	private started = false;
+
+	constructor(
+		readonly workers: WorkerPool,
+		readonly plan: PhysicalPlan,
+		options: RunOptions = {}
+	) {
+		this.deadlineMs = options.cancelDeadlineMs ?? 1000;
+		plan.stages.forEach((s, i) => {
+			if (!(s.worker >= 0 && s.worker < workers.size)) {
+				throw new RangeError(
+					`stage ${i} '${s.name}' is placed on worker ${s.worker} of ${workers.size}`
+				);
+			}
+		});
+		this.memory = MemoryPool.create(poolOptions(plan.budgetBytes));
+		const bellsSab = createRunBells(workers.size);
+		this.bells = createDoorbellSet(bellsSab);
+		this.rings = plan.rings.map((r) =>
+			RingChannel.create(
+				{
+					capacity: r.capacity,
+					name: r.name,
+					integrity: plan.integrity ?? false,
+					producerBell: bellDescriptor(bellsSab, plan.stages[r.from.stage].worker),
+					consumerBell: bellDescriptor(bellsSab, plan.stages[r.to.stage].worker)
+				},
+				this.memory
+			)
+		);
+		this.metrics = MetricsBlock.create({
+			edges: plan.rings.length,
+			stages: plan.stages.length,
+			workers: workers.size
+		});
+		const control = createControl();
+		this.control = new Int32Array(control);
+		this.spec = {
+			runId: this.id,
+			pool: this.memory.descriptor,
+			rings: this.rings.map((r) => r.descriptor),
+			ringEdge: plan.rings.map((_, i) => i),
+			metrics: this.metrics.descriptor,
+			control,
+			bells: bellsSab,
+			stages: plan.stages.map((s, index) => stageSpec(plan, s, index)),
+			batchRows: plan.batchRows
+		};
+	}
+
+	/** Starts the run; resolves when every stage finished, one failed, or the run was cancelled. */
+	async start(): Promise<RunOutcome> {
+		if (this.started) throw new Error('a run can be started once');
+		this.started = true;
+		const t0 = performance.now();
+		const hosting = [...new Set(this.plan.stages.map((s) => s.worker))];
+		let failure: StageFailure | null = null;
+		const fail = (f: StageFailure) => {
+			if (stopRun(this.control, RUN_STATE.FAILED, this.bells)) failure = f;
+			else failure ??= f;
+		};
+
+		let onStopped: () => void = () => {};
+		const stopped = new Promise<void>((resolve) => (onStopped = resolve));
+		const stopDeath = this.workers.onDeath((index, reason) => {
+			if (!hosting.includes(index)) return;
+			fail({ stage: this.stagesOn(index), message: `worker ${index} died: ${reason}`, seq: null });
+			onStopped();
+		});
+
+		const results = new Map<number, unknown>();
+		const pending = hosting.map((w) =>
+			this.workers
+				.worker(w)
+				.api.run(this.spec, w)
+				.then(
+					(outcome: HostOutcome) => {
+						if (outcome.ok) for (const r of outcome.result.results) results.set(r.stage, r.value);
+						else if (outcome.failure) fail(outcome.failure);
+						if (!outcome.ok) onStopped();
+					},
+					(error: unknown) => {
+						fail({ stage: this.stagesOn(w), message: errorText(error), seq: null });
+						onStopped();
+					}
+				)
+				.then(() => w)
+		);
+		// A watchdog: once the run is stopped, hosts get `deadlineMs` to return, then are replaced.
+		const returned = new Set<number>();
+		pending.forEach((p) => p.then((w) => returned.add(w)));
+		const all = Promise.all(pending);
+		const stopWatch = (async () => {
+			await stopped;
+			await Promise.race([all, sleep(this.deadlineMs)]);
+			for (const w of hosting) if (!returned.has(w)) await this.workers.replace(w);
+		})();
+		this.cancelHook = onStopped;
+
+		await Promise.race([all, stopWatch.then(() => undefined)]);
+		onStopped();
+		await stopWatch;
+		stopDeath();
+		this.drainRings();
+		const elapsedMs = performance.now() - t0;
+		const state = runState(this.control);
+		if (failure) return { status: 'failed', failure, elapsedMs };
+		if (state === RUN_STATE.CANCELLED) return { status: 'cancelled', elapsedMs };
+		return { status: 'done', results, elapsedMs };
+	}
+
+	private cancelHook: () => void = () => {};
+
+	/** Stops the run; every stage sees it within one kernel call. */
+	cancel(): void {
+		for (const ring of this.rings) ring.cancel();
+		stopRun(this.control, RUN_STATE.CANCELLED, this.bells);
+		this.memory.cancelWaiters();
+		this.cancelHook();
+	}
+
+	/** Blocks still held after the run ended (0 when the pool is whole). */
+	leakedBlocks(): number {
+		return this.memory.stats().blocksInUse;
+	}
+
+	/** Releases the blocks of batches left in rings of a stopped run. */
+	private drainRings(): void {
+		const slot = { block: 0, byteLength: 0, rows: 0, seq: 0, checksum: 0 };
+		for (const ring of this.rings) {
+			while (ring.drainOne(slot)) this.memory.release(slot.block);
+		}
+	}
+
+	private stagesOn(worker: number): string {
+		return this.plan.stages
+			.filter((s) => s.worker === worker)
+			.map((s) => s.name)
+			.join(', ');
+	}
+}
+
+function stageSpec(plan: PhysicalPlan, s: PhysicalStage, index: number): StageSpec {
+	const inputs: { ring: number; port: number }[] = [];
+	const outputs: number[][] = s.outputSchemas.map(() => []);
+	plan.rings.forEach((r, i) => {
+		if (r.to.stage === index) inputs.push({ ring: i, port: r.to.port });
+		if (r.from.stage === index) {
+			if (!outputs[r.from.port]) {
+				throw new RangeError(
+					`ring '${r.name}' leaves stage '${s.name}' by missing port ${r.from.port}`
+				);
+			}
+			outputs[r.from.port].push(i);
+		}
+	});
+	return {
+		index,
+		name: s.name,
+		kernel: s.kernel,
+		params: s.params,
+		inputs,
+		outputs,
+		inputSchemas: s.inputSchemas,
+		outputSchemas: s.outputSchemas,
+		worker: s.worker,
+		instance: s.instance ?? 0,
+		instances: s.instances ?? 1
+	};
+}
+
+/**
+ * The largest block is a quarter of the budget (at most 16 MiB, at least 64 KiB), so a small
+ * budget still holds several blocks in flight.
+ */
+export function poolOptions(budgetBytes: number) {
+	let maxBlockBytes = 16 << 20;
+	while (maxBlockBytes > 64 << 10 && maxBlockBytes * 4 > budgetBytes) maxBlockBytes /= 2;
+	if (budgetBytes < maxBlockBytes) {
+		throw new RangeError(`budget must be at least ${maxBlockBytes} bytes, got ${budgetBytes}`);
+	}
+	return { budgetBytes, maxBlockBytes };
+}
+
+function sleep(ms: number): Promise<void> {
+	return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function errorText(error: unknown): string {
+	return error instanceof Error ? error.message : String(error);
+}

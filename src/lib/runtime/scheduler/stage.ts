@@ -1,0 +1,320 @@
+// One stage inside a worker: its kernel, its rings, what it holds, and where its time goes.
+//
+// Thread: only the worker hosting the stage touches a StageRunner. It is the single producer
+// of its output rings and the single consumer of its input rings.
+//
+// A step never blocks. It first pushes what the kernel emitted earlier (the outbox); only when
+// the outbox is empty may the kernel run again, so a stage holds at most one call's output.
+// Blocks the stage holds are: the input batch the kernel answered 'blocked' on, and the
+// outbox. `dispose()` releases both, so a cancelled or failed run leaves the pool whole.
+import type { BlockHandle } from '../contracts';
+import type { FrameWriter } from '../batch/writer';
+import { readColumns } from '../batch/reader';
+import type { RingChannel } from '../channel/ring';
+import type { MemoryPool } from '../memory/pool';
+import type { MetricsBlock } from '../metrics/block';
+import type { InputBatch, Kernel, KernelContext, KernelStep } from './kernel';
+import { Outbox } from './outbox';
+import type { StageSpec } from './spec';
+import { WriterPool } from './writer-pool';
+
+/** What held a stage back in its last step, for time accounting. */
+export const HELD = {
+	/** Ran or could run. */
+	NONE: 0,
+	/** Waiting for input on an empty ring. */
+	INPUT: 1,
+	/** Waiting for room on a full output ring. */
+	OUTPUT: 2,
+	/** Waiting for pool memory. */
+	MEMORY: 3
+} as const;
+export type Held = (typeof HELD)[keyof typeof HELD];
+
+const PHASE = { RUN: 0, FINISH: 1, DRAIN: 2, DONE: 3 } as const;
+
+export class StageFailed extends Error {
+	constructor(
+		readonly stage: string,
+		message: string,
+		readonly seq: number | null
+	) {
+		super(message);
+	}
+}
+
+interface InputRing {
+	ring: RingChannel;
+	port: number;
+	edge: number;
+	ended: boolean;
+}
+
+export class StageRunner implements KernelContext {
+	readonly stageName: string;
+	readonly inputSchemas;
+	readonly outputSchemas;
+	readonly instance: number;
+	readonly instances: number;
+	/** ns spent in the kernel during the current loop iteration. */
+	busyThisTurn = 0;
+	held: Held = HELD.NONE;
+	/** Ring index held on (input or output), -1 for none. */
+	heldEdge = -1;
+
+	private phase: number = PHASE.RUN;
+	private readonly inputs: InputRing[];
+	private readonly outputs: { ring: RingChannel; edge: number }[][];
+	private readonly outboxes: Outbox[];
+	private pending: InputBatch | null = null;
+	private nextInput = 0;
+	private readonly slot = { block: 0, byteLength: 0, rows: 0, seq: 0, checksum: 0 };
+	private batchesIn = 0;
+	private rowsIn = 0;
+	private batchesOut = 0;
+	private rowsOut = 0;
+
+	constructor(
+		readonly spec: StageSpec,
+		private readonly kernel: Kernel,
+		readonly pool: MemoryPool,
+		rings: RingChannel[],
+		ringEdge: number[],
+		private readonly metrics: MetricsBlock,
+		readonly batchRows: number
+	) {
+		this.stageName = spec.name;
+		this.inputSchemas = spec.inputSchemas;
+		this.outputSchemas = spec.outputSchemas;
+		this.instance = spec.instance;
+		this.instances = spec.instances;
+		this.inputs = spec.inputs.map(({ ring, port }) => ({
+			ring: rings[ring],
+			port,
+			edge: ringEdge[ring],
+			ended: false
+		}));
+		this.outputs = spec.outputs.map((port) =>
+			port.map((ring) => ({ ring: rings[ring], edge: ringEdge[ring] }))
+		);
+		this.outboxes = this.outputs.flat().map(() => new Outbox());
+	}
+
+	get done(): boolean {
+		return this.phase === PHASE.DONE;
+	}
+
+	get isSource(): boolean {
+		return this.inputs.length === 0;
+	}
+
+	/** One non-blocking step. True if anything moved (a batch pushed, popped or produced). */
+	step(): boolean {
+		this.held = HELD.NONE;
+		this.heldEdge = -1;
+		if (this.phase === PHASE.DONE) return false;
+		const flushed = this.flush();
+		if ((this.held as Held) === HELD.OUTPUT) return flushed;
+		if (this.phase === PHASE.DRAIN) {
+			for (const port of this.outputs) for (const { ring } of port) ring.close();
+			this.phase = PHASE.DONE;
+			this.writeRows();
+			return true;
+		}
+		const step = this.runKernel();
+		if (step === null) return flushed;
+		if (step === 'blocked') {
+			this.held = HELD.MEMORY;
+			return flushed;
+		}
+		if (step === 'done' && (this.isSource || this.phase === PHASE.FINISH)) this.phase = PHASE.DRAIN;
+		this.writeRows();
+		return true;
+	}
+
+	/** Runs the kernel once if it has something to do; null when it is waiting for input. */
+	private runKernel(): KernelStep | null {
+		if (this.isSource || this.phase === PHASE.FINISH) {
+			return this.timed(this.isSource ? 'produce' : 'finish', null);
+		}
+		if (!this.pending && !this.popInput()) {
+			if (this.inputs.every((i) => i.ended)) {
+				this.phase = PHASE.FINISH;
+				return this.kernel.finish ? this.timed('finish', null) : 'done';
+			}
+			this.held = HELD.INPUT;
+			return null;
+		}
+		const input = this.pending!;
+		const step = this.timed('consume', input);
+		if (step !== 'blocked') {
+			this.pending = null;
+			this.pool.release(input.block);
+		}
+		return step === 'done' ? 'more' : step;
+	}
+
+	private timed(call: 'produce' | 'consume' | 'finish', input: InputBatch | null): KernelStep {
+		const kernel = this.kernel;
+		const t0 = performance.now();
+		try {
+			if (call === 'produce') return kernel.produce ? kernel.produce(this) : 'done';
+			if (call === 'finish') return kernel.finish ? kernel.finish(this) : 'done';
+			return kernel.consume ? kernel.consume(input!, this) : 'more';
+		} catch (error) {
+			const message = error instanceof Error ? error.message : String(error);
+			throw new StageFailed(this.stageName, message, input ? input.seq : null);
+		} finally {
+			this.busyThisTurn += (performance.now() - t0) * 1e6;
+		}
+	}
+
+	/** Pops the next batch from any input, round-robin; marks ended inputs. */
+	private popInput(): boolean {
+		const n = this.inputs.length;
+		for (let k = 0; k < n; k++) {
+			const i = (this.nextInput + k) % n;
+			const input = this.inputs[i];
+			if (input.ended) continue;
+			if (input.ring.tryPop(this.slot)) {
+				this.nextInput = (i + 1) % n;
+				const slot = this.slot;
+				const schema = this.inputSchemas[input.port];
+				const view = readColumns(
+					schema,
+					this.pool.bufferOf(slot.block),
+					this.pool.offsetOf(slot.block),
+					slot.byteLength
+				);
+				this.pending = {
+					port: input.port,
+					block: slot.block,
+					byteLength: slot.byteLength,
+					rows: slot.rows,
+					seq: slot.seq,
+					view
+				};
+				this.batchesIn++;
+				this.rowsIn += slot.rows;
+				return true;
+			}
+			const status = input.ring.status();
+			if (status === 1 /* RING.END */) input.ended = true;
+			else if (status !== 0) {
+				throw new StageFailed(
+					this.stageName,
+					input.ring.error() ?? `input '${input.ring.name}' stopped`,
+					null
+				);
+			}
+		}
+		if (!this.inputs.every((i) => i.ended)) {
+			const waiting = this.inputs.find((i) => !i.ended)!;
+			this.heldEdge = waiting.edge;
+		}
+		return false;
+	}
+
+	/** Pushes queued output; sets held = OUTPUT when a ring is full. True if anything moved. */
+	private flush(): boolean {
+		let moved = false;
+		let k = 0;
+		for (const port of this.outputs) {
+			for (const { ring, edge } of port) {
+				const box = this.outboxes[k++];
+				while (!box.empty) {
+					if (!ring.tryPush(box.block, box.byteLength, box.rows)) {
+						this.held = HELD.OUTPUT;
+						this.heldEdge = edge;
+						this.metrics.edgeOccupancy(edge, ring.size(), ring.capacity);
+						break;
+					}
+					this.metrics.edgeBatch(edge, box.rows, box.byteLength);
+					this.batchesOut++;
+					this.rowsOut += box.rows;
+					box.shift();
+					moved = true;
+				}
+			}
+		}
+		return moved;
+	}
+
+	// KernelContext ----------------------------------------------------------------------------
+
+	allocate(port: number, rows: number, utf8Bytes?: number[]): FrameWriter | null {
+		return this.writers(port).allocate(this.pool, rows, utf8Bytes);
+	}
+
+	emitWriter(port: number, writer: FrameWriter, rows: number): void {
+		const byteLength = writer.finish(rows);
+		this.emit(port, this.writers(port).blockOf(writer), byteLength, rows);
+	}
+
+	discardWriter(writer: FrameWriter): void {
+		for (const w of this.writerPools) w?.discard(this.pool, writer);
+	}
+
+	emit(port: number, block: BlockHandle, byteLength: number, rows: number): void {
+		const rings = this.outputs[port];
+		if (!rings) throw new RangeError(`stage '${this.stageName}' has no output port ${port}`);
+		if (rings.length === 0) {
+			this.pool.release(block);
+			return;
+		}
+		// Fan-out: one reference per consumer ring, dropped by each consumer after reading.
+		if (rings.length > 1) this.pool.retain(block, rings.length - 1);
+		let k = 0;
+		for (let p = 0; p < port; p++) k += this.outputs[p].length;
+		for (let r = 0; r < rings.length; r++) this.outboxes[k + r].push(block, byteLength, rows);
+	}
+
+	forward(port: number, input: InputBatch): void {
+		this.pool.retain(input.block, 1);
+		this.emit(port, input.block, input.byteLength, input.rows);
+	}
+
+	private writerPools: (WriterPool | undefined)[] = [];
+
+	private writers(port: number) {
+		let w = this.writerPools[port];
+		if (!w) {
+			const schema = this.outputSchemas[port];
+			if (!schema) throw new RangeError(`stage '${this.stageName}' has no output port ${port}`);
+			w = this.writerPools[port] = new WriterPool(schema);
+		}
+		return w;
+	}
+
+	// Accounting and teardown ----------------------------------------------------------------
+
+	private writeRows(): void {
+		this.metrics.stageRows(
+			this.spec.index,
+			this.batchesIn,
+			this.rowsIn,
+			this.batchesOut,
+			this.rowsOut
+		);
+	}
+
+	/** Releases every block the stage holds. Safe to call more than once. */
+	dispose(): void {
+		if (this.pending) {
+			this.pool.release(this.pending.block);
+			this.pending = null;
+		}
+		for (const box of this.outboxes) {
+			while (!box.empty) {
+				this.pool.release(box.block);
+				box.shift();
+			}
+		}
+		for (const w of this.writerPools) w?.disposeAll(this.pool);
+		this.kernel.dispose?.(this.pool);
+	}
+
+	result(): unknown {
+		return this.kernel.result?.();
+	}
+}
