@@ -33,14 +33,15 @@ describe('CsvParser records and fields', () => {
 	});
 
 	it('parses a CRLF file identically at every split point, including between CR and LF', () => {
-		const bytes = enc('a,b\r\n1,"q\r\nr"\r\n\r\n2,z\r\n');
+		const bytes = enc('a,b\r\n1,"q\r\nr"\r\n\r\n2,z\r\nx,w\r\n');
 		for (const cuts of everySplit(bytes)) {
-			const { rows, parser } = parse(bytes, {}, cuts);
+			const { rows, parser } = parse(bytes, { badRows: 'skip', types: { a: 'int32' } }, cuts);
 			expect(rows, `cut at ${cuts[0]}`).toEqual([
 				[1, 'q\r\nr'],
 				[2, 'z']
 			]);
-			expect(parser.rowsRead()).toBe(2);
+			expect(parser.problems().map((p) => p.line)).toEqual([6]);
+			expect(parser.rowsRead()).toBe(3);
 		}
 	});
 
