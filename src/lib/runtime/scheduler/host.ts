@@ -52,7 +52,6 @@ export async function hostRun(spec: RunSpec, options: HostOptions): Promise<Host
 	const yieldNow = options.yieldNow ?? defaultYield;
 
 	const stages: StageRunner[] = [];
-	let failure: StageFailure | null = null;
 	try {
 		for (const s of spec.stages) {
 			if (s.worker !== worker) continue;
@@ -113,7 +112,7 @@ export async function hostRun(spec: RunSpec, options: HostOptions): Promise<Host
 			}
 		};
 	} catch (error) {
-		failure =
+		const failure: StageFailure =
 			error instanceof StageFailed
 				? { stage: error.stage, message: error.message, seq: error.seq }
 				: { stage: `worker ${worker}`, message: errorText(error), seq: null };

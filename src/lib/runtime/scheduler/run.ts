@@ -6,7 +6,6 @@
 // the shared control cell, which every host reads each turn; hosts that have not returned
 // `cancelDeadlineMs` later are terminated and replaced. Afterwards every ring is drained and
 // its blocks released, so the pool is whole; `leakedBlocks()` says if it is not.
-import { RING } from '../contracts';
 import type { FrameSchema } from '../batch/types';
 import { Doorbell } from '../channel/doorbell';
 import { RingChannel } from '../channel/ring';
