@@ -61,6 +61,8 @@ describe('parseExpression: precedence and associativity', () => {
 		expect(tree('!a == b')).toBe('((not a) == b)');
 		expect(tree('not a == b')).toBe('(not (a == b))');
 		expect(tree('not a and b')).toBe('((not a) and b)');
+		expect(tree('a == not b')).toBe('(a == (not b))');
+		expect(tree('a == not(b) or c')).toBe('((a == (not b)) or c)');
 	});
 	it('parses in, not in, is null and is not null at comparison level', () => {
 		expect(tree('x in (1, 2, "a")')).toBe('(x in [1, 2, "a"])');

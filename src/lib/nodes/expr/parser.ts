@@ -2,7 +2,8 @@
 //   or ||  <  and &&  <  not (keyword, as in SQL)  <  == != < <= > >= in is  <  + -  <  * / %
 //   <  unary - and !  <  literals, columns, calls, ( ).
 // `not` binds looser than comparisons so `not amount > 100` means `not (amount > 100)`, as in SQL;
-// `!` binds tightly, as in JavaScript. Binary operators are left-associative; comparisons don't
+// `!` binds tightly, as in JavaScript, and so does `not` where only an operand can stand
+// (`a == not b`). Binary operators are left-associative; comparisons don't
 // chain (`a < b < c` is an error that says how to write it).
 
 import type { BinaryOp, Expr } from './ast';
@@ -271,6 +272,11 @@ class Parser {
 		}
 		if (word === 'null')
 			return this.node({ kind: 'literal', type: 'null', value: null, start, end });
+		if (word === 'not') {
+			// In operand position (`x == not y`) `not` acts like `!`.
+			const operand = this.nest(t, () => this.parseUnary());
+			return this.node({ kind: 'unary', op: 'not', operand, start, end: operand.end }, operand);
+		}
 		if (this.isOp(this.peek(), '(')) return this.nest(t, () => this.parseCall(t));
 		if (KEYWORDS.has(word)) this.fail(msg.keywordAsValue(t.text), start, end);
 		return this.node({ kind: 'column', name: t.value as string, start, end });
