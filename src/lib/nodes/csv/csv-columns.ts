@@ -135,48 +135,57 @@ export class ColumnBuilder {
 			start = trimStart(buf, start, end);
 			end = trimEnd(buf, start, end);
 		}
-		if (this.nulls.matches(buf, start, end)) {
+		if (this.nulls.lookLikeValues && this.nulls.matches(buf, start, end)) {
 			this.appendNull(row);
 			return true;
 		}
 		switch (kind) {
 			case KIND_SMALL_INT: {
 				const value = parseIntBytes(buf, start, end);
-				if (!(value >= this.min && value <= this.max)) return false; // NaN fails too
+				if (!(value >= this.min && value <= this.max)) return this.nullOrBad(buf, start, end, row);
 				this.ints[row] = value;
 				break;
 			}
 			case KIND_FLOAT: {
 				const value = parseFloatBytes(buf, start, end);
-				if (value !== value && !isNaNText(buf, start, end)) return false;
+				if (value !== value && !isNaNText(buf, start, end)) {
+					return this.nullOrBad(buf, start, end, row);
+				}
 				this.floats[row] = value;
 				break;
 			}
 			case KIND_BOOL: {
 				const value = parseBoolBytes(buf, start, end);
-				if (value < 0) return false;
+				if (value < 0) return this.nullOrBad(buf, start, end, row);
 				if (value) this.bits[row >> 3] |= 1 << (row & 7);
 				else this.bits[row >> 3] &= ~(1 << (row & 7));
 				break;
 			}
 			case KIND_DATE: {
 				const days = parseDateBytes(buf, start, end);
-				if (days !== days) return false;
+				if (days !== days) return this.nullOrBad(buf, start, end, row);
 				this.ints[row] = days;
 				break;
 			}
 			case KIND_TIMESTAMP: {
 				const ms = parseTimestampBytes(buf, start, end);
-				if (ms !== ms) return false;
+				if (ms !== ms) return this.nullOrBad(buf, start, end, row);
 				writeInt64(ms, this.ints, 2 * row);
 				break;
 			}
 			default:
 				if (!parseInt64Into(buf, start, end, this.ints, 2 * row, kind === KIND_UINT64)) {
-					return false;
+					return this.nullOrBad(buf, start, end, row);
 				}
 		}
 		this.validity[row >> 3] |= 1 << (row & 7);
+		return true;
+	}
+
+	/** A typed value failed to parse: a null token stores null (true), anything else is bad. */
+	private nullOrBad(buf: Uint8Array, start: number, end: number, row: number): boolean {
+		if (!this.nulls.matches(buf, start, end)) return false;
+		this.appendNull(row);
 		return true;
 	}
 

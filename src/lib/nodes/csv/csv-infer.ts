@@ -40,6 +40,11 @@ export class NullMatcher {
 	readonly matchesEmpty: boolean;
 	/** Longest token in bytes; longer fields are never null. */
 	readonly maxLength: number;
+	/**
+	 * Some token also parses as a number, bool or date ('0', 'NaN'): typed columns must then test
+	 * for null before parsing. Otherwise they parse first and test only the texts that fail.
+	 */
+	readonly lookLikeValues: boolean;
 	private readonly firstBytes = new Uint8Array(256);
 	private readonly tokens: Uint8Array[];
 
@@ -49,6 +54,7 @@ export class NullMatcher {
 		this.matchesEmpty = values.includes('');
 		this.maxLength = Math.max(0, ...this.tokens.map((t) => t.length));
 		for (const token of this.tokens) this.firstBytes[token[0]] = 1;
+		this.lookLikeValues = this.tokens.some((t) => valueTypes(t, 0, t.length) !== 0);
 	}
 
 	matches(buf: Uint8Array, start: number, end: number): boolean {

@@ -17,7 +17,12 @@ export interface CsvOptions {
 	types?: Record<string, ColumnType>;
 	/** Data rows read before the column types are inferred (default 1000). */
 	sampleRows?: number;
-	/** Ragged rows and unparsable values: stop with an error, skip the row, or store null. */
+	/**
+	 * Ragged rows and values that do not parse as their column's type (default 'fail'): 'fail'
+	 * throws CsvError naming line and column; 'skip' drops the row; 'null' stores null for the
+	 * bad value or missing fields and drops extra fields. Skipped and nulled rows are listed by
+	 * CsvParser.problems(). An unclosed quote at end of input drops its record under both.
+	 */
 	badRows?: 'fail' | 'skip' | 'null';
 	/** Rows per emitted batch (default 16384). */
 	batchRows?: number;

@@ -28,7 +28,11 @@ describe('CsvParser records and fields', () => {
 			'a,b\r1,x\r2,y',
 			'a,b\n1,x\n2,y'
 		]) {
-			expect(parse(text).rows, JSON.stringify(text)).toEqual(expected);
+			for (const cuts of everySplit(enc(text))) {
+				expect(parse(text, {}, cuts).rows, `${JSON.stringify(text)} cut at ${cuts}`).toEqual(
+					expected
+				);
+			}
 		}
 	});
 
@@ -112,6 +116,7 @@ describe('CsvParser records and fields', () => {
 			expect(parse(text, { delimiter }).rows).toEqual([[1, `x${delimiter}y`]]);
 		}
 		expect(parse("a,b\n1,'x,''y'\n", { quote: "'" }).rows).toEqual([[1, "x,'y"]]);
+		expect(parse('a,b\n1,"x\n', { quote: '' }).rows).toEqual([[1, '"x']]);
 	});
 
 	it('reads a field larger than 1 MB fed in 64 KiB chunks', () => {
@@ -169,6 +174,18 @@ describe('CsvParser nulls', () => {
 			[2, 3]
 		]);
 		expect(batches[0].columns[1].validity).toBeNull();
+	});
+
+	it('treats null tokens that look like values as null in typed columns', () => {
+		const { rows } = parse('n,f\n0,NaN\n5,1.5\n', {
+			nullValues: ['0', 'NaN'],
+			types: { n: 'int32', f: 'float64' }
+		});
+		expect(rows).toEqual([
+			[null, null],
+			[5, 1.5]
+		]);
+		expect(parse('f\nNaN\n1\n').rows).toEqual([[NaN], [1]]);
 	});
 
 	it('reads missing trailing fields after a final delimiter as null', () => {
@@ -267,6 +284,13 @@ describe('CsvParser bad rows', () => {
 			message: "line 3, column 'price': 'abc' is not a float64"
 		});
 		expect(() => parser.finish()).toThrow(CsvError);
+	});
+
+	it("throws from push as soon as a bad row arrives under 'fail'", () => {
+		const parser = new CsvParser({ sampleRows: 1 });
+		parser.push(enc('n\n1\n'));
+		expect(() => parser.push(enc('oops\n'))).toThrow("line 3, column 'n': 'oops' is not a int32");
+		expect(() => parser.push(enc('2\n'))).toThrow(CsvError);
 	});
 
 	it("drops bad and ragged rows under 'skip' and lists them with their lines", () => {

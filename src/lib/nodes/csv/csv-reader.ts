@@ -55,6 +55,7 @@ export class CsvReader implements CsvRecordSink {
 	private columns: ColumnBuilder[] = [];
 	private sample: SampleRows | null = new SampleRows();
 	private rows = 0;
+	private readonly batchRows: number;
 	private records = 0;
 	private bytes = 0;
 	private out: BatchView[] = [];
@@ -70,6 +71,7 @@ export class CsvReader implements CsvRecordSink {
 		this.scanner = new CsvScanner(options.delimiter, options.quote, this);
 		this.nulls = new NullMatcher(options.nullValues);
 		this.phase = options.header ? PHASE_HEADER : PHASE_SAMPLE;
+		this.batchRows = options.batchRows;
 	}
 
 	push(chunk: Uint8Array): BatchView[] {
@@ -201,7 +203,7 @@ export class CsvReader implements CsvRecordSink {
 			}
 			column.appendNull(row);
 		}
-		if (++this.rows === this.options.batchRows) this.emit();
+		if (++this.rows === this.batchRows) this.emit();
 	}
 
 	/** A row with the wrong field count; true = keep it (missing fields null, extras dropped). */

@@ -127,6 +127,7 @@ export class CsvScanner {
 	private scan(buf: Uint8Array, end: number, final: boolean): void {
 		const delimiter = this.delimiter;
 		const quote = this.quote;
+		const maxStop = Math.max(delimiter, CR);
 		let { starts, ends, flags } = this;
 		let p = this.pos;
 		let state = this.state;
@@ -172,9 +173,11 @@ export class CsvScanner {
 				// falls through
 				case STATE_UNQUOTED: {
 					while (p < end) {
-						c = buf[p];
-						if (c === delimiter || c === LF || c === CR) break;
-						p++;
+						// One compare for the common byte: with ',' or '\t' as delimiter, digits and
+						// letters all lie above every stop byte.
+						if ((c = buf[p]) > maxStop) p++;
+						else if (c === delimiter || c === LF || c === CR) break;
+						else p++;
 					}
 					if (p >= end || (c === CR && p + 1 >= end && !final)) break outer;
 					if (n === starts.length) ({ starts, ends, flags } = this.growFields());
