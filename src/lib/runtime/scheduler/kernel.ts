@@ -5,10 +5,22 @@
 // called again with the same input later. Output goes through `ctx.emit`, which only queues:
 // the host pushes queued batches when their rings have room, and calls the kernel again only
 // once everything it emitted has been pushed (so a stage holds at most one call's output).
-import type { BatchView, BlockHandle } from '../contracts';
+import type { BatchView, BlockHandle, BlockMemory } from '../contracts';
 import type { FrameSchema } from '../batch/types';
 import type { FrameWriter } from '../batch/writer';
-import type { MemoryPool } from '../memory/pool';
+
+/**
+ * The pool as stages and kernels use it: the shared-memory MemoryPool, or the fallback's
+ * per-thread LocalPool when the page has no SharedArrayBuffer (see runtime/fallback).
+ */
+export interface StagePool extends BlockMemory {
+	/** A block of at least `payloadBytes`, or NO_BLOCK when the budget is spent. */
+	tryAcquire(payloadBytes: number): BlockHandle;
+	/** Adds `count` references (default 1); false if the handle is stale. */
+	retain(handle: BlockHandle, count?: number): boolean;
+	/** Drops one reference; the last one frees (or, in the fallback, returns) the block. */
+	release(handle: BlockHandle): boolean;
+}
 
 export interface InputBatch {
 	port: number;
@@ -25,7 +37,7 @@ export type KernelStep = 'more' | 'done' | 'blocked';
 
 export interface KernelContext {
 	readonly stageName: string;
-	readonly pool: MemoryPool;
+	readonly pool: StagePool;
 	readonly inputSchemas: FrameSchema[];
 	readonly outputSchemas: FrameSchema[];
 	/** Rows per batch a source should aim for. */
@@ -56,7 +68,7 @@ export interface Kernel {
 	/** A sink's result, sent to the main thread when the run ends (structured-cloneable). */
 	result?(): unknown;
 	/** Release anything the kernel holds (blocks, buffers); called on success, failure and cancel. */
-	dispose?(pool: MemoryPool): void;
+	dispose?(pool: StagePool): void;
 }
 
 export interface KernelSetup {

@@ -11,9 +11,8 @@ import type { BlockHandle } from '../contracts';
 import type { FrameWriter } from '../batch/writer';
 import { readColumns } from '../batch/reader';
 import type { RingChannel } from '../channel/ring';
-import type { MemoryPool } from '../memory/pool';
 import type { MetricsBlock } from '../metrics/block';
-import type { InputBatch, Kernel, KernelContext, KernelStep } from './kernel';
+import type { InputBatch, Kernel, KernelContext, KernelStep, StagePool } from './kernel';
 import { Outbox } from './outbox';
 import type { StageSpec } from './spec';
 import { WriterPool } from './writer-pool';
@@ -31,6 +30,15 @@ export const HELD = {
 } as const;
 export type Held = (typeof HELD)[keyof typeof HELD];
 
+/** What a stage uses of a ring: the shared RingChannel and the fallback's PortRing both fit. */
+export type StageRing = Pick<
+	RingChannel,
+	'name' | 'capacity' | 'tryPush' | 'tryPop' | 'status' | 'error' | 'close' | 'size'
+>;
+
+/** What a stage writes of metrics: MetricsBlock and the fallback's LocalMetrics both fit. */
+export type StageMetrics = Pick<MetricsBlock, 'edgeBatch' | 'edgeOccupancy' | 'stageRows'>;
+
 const PHASE = { RUN: 0, FINISH: 1, DRAIN: 2, DONE: 3 } as const;
 
 export class StageFailed extends Error {
@@ -44,7 +52,7 @@ export class StageFailed extends Error {
 }
 
 interface InputRing {
-	ring: RingChannel;
+	ring: StageRing;
 	port: number;
 	edge: number;
 	ended: boolean;
@@ -64,7 +72,7 @@ export class StageRunner implements KernelContext {
 
 	private phase: number = PHASE.RUN;
 	private readonly inputs: InputRing[];
-	private readonly outputs: { ring: RingChannel; edge: number }[][];
+	private readonly outputs: { ring: StageRing; edge: number }[][];
 	private readonly outboxes: Outbox[];
 	private pending: InputBatch | null = null;
 	private nextInput = 0;
@@ -77,10 +85,10 @@ export class StageRunner implements KernelContext {
 	constructor(
 		readonly spec: StageSpec,
 		private readonly kernel: Kernel,
-		readonly pool: MemoryPool,
-		rings: RingChannel[],
+		readonly pool: StagePool,
+		rings: StageRing[],
 		ringEdge: number[],
-		private readonly metrics: MetricsBlock,
+		private readonly metrics: StageMetrics,
 		readonly batchRows: number
 	) {
 		this.stageName = spec.name;

@@ -5,7 +5,7 @@ import { NO_BLOCK } from '../contracts';
 import { frameBytes } from '../batch/layout';
 import type { FrameSchema } from '../batch/types';
 import { FrameWriter } from '../batch/writer';
-import type { MemoryPool } from '../memory/pool';
+import type { StagePool } from './kernel';
 
 export class WriterPool {
 	private readonly free: FrameWriter[] = [];
@@ -18,7 +18,7 @@ export class WriterPool {
 		this.validity = schema.types.map(() => true);
 	}
 
-	allocate(pool: MemoryPool, rows: number, utf8Bytes?: number[]): FrameWriter | null {
+	allocate(pool: StagePool, rows: number, utf8Bytes?: number[]): FrameWriter | null {
 		const bytes = frameBytes(this.schema, rows, utf8Bytes, this.validity);
 		const block = pool.tryAcquire(bytes);
 		if (block === NO_BLOCK) return null;
@@ -49,7 +49,7 @@ export class WriterPool {
 		return block;
 	}
 
-	discard(pool: MemoryPool, writer: FrameWriter): void {
+	discard(pool: StagePool, writer: FrameWriter): void {
 		const block = this.bound.get(writer);
 		if (block === undefined) return;
 		this.bound.delete(writer);
@@ -57,7 +57,7 @@ export class WriterPool {
 		pool.release(block);
 	}
 
-	disposeAll(pool: MemoryPool): void {
+	disposeAll(pool: StagePool): void {
 		for (const block of this.bound.values()) pool.release(block);
 		this.bound.clear();
 	}
