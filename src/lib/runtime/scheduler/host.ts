@@ -61,6 +61,8 @@ export async function hostRun(spec: RunSpec, options: HostOptions): Promise<Host
 			try {
 				kernel = factory({
 					params: s.params,
+					kernels,
+					budgetBytes: pool.descriptor.options.budgetBytes,
 					stageName: s.name,
 					inputSchemas: s.inputSchemas,
 					outputSchemas: s.outputSchemas,

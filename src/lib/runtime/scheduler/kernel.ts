@@ -30,6 +30,10 @@ export interface InputBatch {
 	seq: number;
 	/** Raw column views over the block (zero copy). */
 	view: BatchView;
+	/** Live rows when a fused chain filtered the batch (ascending indices), else null: all rows. */
+	selection: Uint32Array | null;
+	/** Live rows: `selection.length` in use, or `rows`. */
+	count: number;
 }
 
 /** 'more': call again; 'done': finished; 'blocked': no pool memory now, retry the same call later. */
@@ -65,6 +69,10 @@ export interface Kernel {
 	consume?(input: InputBatch, ctx: KernelContext): KernelStep;
 	/** After every input ended: flush state, called until it returns 'done'. */
 	finish?(ctx: KernelContext): KernelStep;
+	/** Whether the stage should pop from input `port` now (a join reads its build side first). */
+	wants?(port: number): boolean;
+	/** Input `port` ended (every ring feeding it is drained and closed). */
+	inputEnded?(port: number, ctx: KernelContext): void;
 	/** A sink's result, sent to the main thread when the run ends (structured-cloneable). */
 	result?(): unknown;
 	/** Release anything the kernel holds (blocks, buffers); called on success, failure and cancel. */
@@ -73,6 +81,10 @@ export interface Kernel {
 
 export interface KernelSetup {
 	params: unknown;
+	/** The kernel table of this worker, for kernels that host others (fused chains). */
+	kernels: KernelTable;
+	/** The run's pool budget, for kernels that must refuse state that cannot fit. */
+	budgetBytes: number;
 	stageName: string;
 	inputSchemas: FrameSchema[];
 	outputSchemas: FrameSchema[];

@@ -26,6 +26,8 @@ export interface PhysicalStage {
 	worker: number;
 	instance?: number;
 	instances?: number;
+	/** Per output port; default 'broadcast'. */
+	outputModes?: ('broadcast' | 'round-robin')[];
 }
 
 export interface PhysicalRing {
@@ -228,6 +230,7 @@ function stageSpec(plan: PhysicalPlan, s: PhysicalStage, index: number): StageSp
 		params: s.params,
 		inputs,
 		outputs,
+		outputModes: s.outputSchemas.map((_, i) => s.outputModes?.[i] ?? 'broadcast'),
 		inputSchemas: s.inputSchemas,
 		outputSchemas: s.outputSchemas,
 		worker: s.worker,

@@ -17,6 +17,8 @@ export interface StageSpec {
 	inputs: { ring: number; port: number }[];
 	/** Per output port, the rings fed by it (one per consumer: fan-out). */
 	outputs: number[][];
+	/** Per output port: 'broadcast' sends each batch to every ring, 'round-robin' to one. */
+	outputModes: ('broadcast' | 'round-robin')[];
 	inputSchemas: FrameSchema[];
 	outputSchemas: FrameSchema[];
 	/** Which pool worker hosts the stage. */

@@ -184,6 +184,7 @@ export class StageRunner implements KernelContext {
 			const i = (this.nextInput + k) % n;
 			const input = this.inputs[i];
 			if (input.ended) continue;
+			if (this.kernel.wants && !this.kernel.wants(input.port)) continue;
 			if (input.ring.tryPop(this.slot)) {
 				this.nextInput = (i + 1) % n;
 				const slot = this.slot;
@@ -200,14 +201,22 @@ export class StageRunner implements KernelContext {
 					byteLength: slot.byteLength,
 					rows: slot.rows,
 					seq: slot.seq,
-					view
+					view,
+					selection: null,
+					count: slot.rows
 				};
 				this.batchesIn++;
 				this.rowsIn += slot.rows;
 				return true;
 			}
 			const status = input.ring.status();
-			if (status === 1 /* RING.END */) input.ended = true;
+			if (status === 1 /* RING.END */) {
+				input.ended = true;
+				const port = input.port;
+				if (this.inputs.every((other) => other.port !== port || other.ended)) {
+					this.kernel.inputEnded?.(port, this);
+				}
+			}
 			else if (status !== 0) {
 				throw new StageFailed(
 					this.stageName,
@@ -270,10 +279,17 @@ export class StageRunner implements KernelContext {
 			this.pool.release(block);
 			return;
 		}
-		// Fan-out: one reference per consumer ring, dropped by each consumer after reading.
-		if (rings.length > 1) this.pool.retain(block, rings.length - 1);
 		let k = 0;
 		for (let p = 0; p < port; p++) k += this.outputs[p].length;
+		if (this.spec.outputModes[port] === 'round-robin') {
+			// Partitioned consumers: each batch goes to one of them, in turn.
+			const r = this.roundRobin[port] ?? 0;
+			this.roundRobin[port] = (r + 1) % rings.length;
+			this.outboxes[k + r].push(block, byteLength, rows);
+			return;
+		}
+		// Fan-out: one reference per consumer ring, dropped by each consumer after reading.
+		if (rings.length > 1) this.pool.retain(block, rings.length - 1);
 		for (let r = 0; r < rings.length; r++) this.outboxes[k + r].push(block, byteLength, rows);
 	}
 
@@ -283,6 +299,7 @@ export class StageRunner implements KernelContext {
 	}
 
 	private writerPools: (WriterPool | undefined)[] = [];
+	private readonly roundRobin: number[] = [];
 
 	private writers(port: number) {
 		let w = this.writerPools[port];

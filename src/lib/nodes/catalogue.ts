@@ -1,0 +1,94 @@
+// The node catalogue: a table of every node kind, and nothing else. Add a kind by writing its
+// file and adding it to NODE_KINDS; a kind listed twice is refused at startup.
+import * as v from 'valibot';
+import type { KindInfo, KindLookup } from '../graph/diagnostics';
+import type { KernelTable } from '../runtime/scheduler/kernel';
+import { derive } from './derive';
+import { filter } from './filter';
+import { generator } from './generator';
+import { chainKernelFactory, type ChainStepSpec } from './kernels/chain';
+import { select } from './select';
+import { table } from './table';
+import type { NodeDefinition } from './types';
+
+export const NODE_KINDS: readonly NodeDefinition[] = [generator, filter, derive, select, table];
+
+function index(kinds: readonly NodeDefinition[]): ReadonlyMap<string, NodeDefinition> {
+	const byKind = new Map<string, NodeDefinition>();
+	for (const def of kinds) {
+		if (byKind.has(def.kind)) {
+			throw new TypeError(
+				`node kind '${def.kind}' is listed twice in NODE_KINDS: give one of them another kind name`
+			);
+		}
+		byKind.set(def.kind, def);
+	}
+	return byKind;
+}
+
+const BY_KIND = index(NODE_KINDS);
+
+export function nodeKind(kind: string): NodeDefinition | undefined {
+	return BY_KIND.get(kind);
+}
+
+/** Params with defaults filled in, or the problems (path + message) valibot found. */
+export function parseParams(
+	def: NodeDefinition,
+	raw: unknown
+): { ok: true; params: unknown } | { ok: false; problems: { path: string; message: string }[] } {
+	const result = v.safeParse(def.params, raw ?? {});
+	if (result.success) return { ok: true, params: result.output };
+	return {
+		ok: false,
+		problems: result.issues.map((issue) => ({
+			path: v.getDotPath(issue) ?? '',
+			message: issue.message
+		}))
+	};
+}
+
+/** The catalogue as the document loader sees it (ports and param validation). */
+export const kindLookup: KindLookup = Object.assign(
+	(kind: string): KindInfo | undefined => {
+		const def = BY_KIND.get(kind);
+		if (!def) return undefined;
+		return {
+			inputs: def.inputs.map((p) => ({ name: p.name })),
+			outputs: def.outputs.map((p) => ({ name: p.name })),
+			validateParams(params: unknown) {
+				const parsed = parseParams(def, params);
+				return parsed.ok ? [] : parsed.problems;
+			}
+		};
+	},
+	{ kinds: () => [...BY_KIND.keys()] }
+);
+
+export const KERNEL_PREFIX = 'node:';
+
+function makeStep(spec: ChainStepSpec) {
+	const def = BY_KIND.get(spec.kind);
+	if (!def?.step) throw new Error(`node kind '${spec.kind}' cannot run in a fused chain`);
+	return def.step({
+		params: spec.params,
+		inputSchema: spec.inputSchema,
+		outputSchema: spec.outputSchema
+	});
+}
+
+/** Kernels of every node kind, for the worker's kernel table. */
+export function nodeKernels(): KernelTable {
+	const table: Record<string, NonNullable<NodeDefinition['kernel']>> = {
+		chain: chainKernelFactory(makeStep)
+	};
+	for (const def of NODE_KINDS) {
+		if (def.kernel) table[KERNEL_PREFIX + def.kind] = def.kernel;
+		for (const [key, factory] of Object.entries(def.extraKernels ?? {})) {
+			if (key in table)
+				throw new TypeError(`kernel '${key}' of node kind '${def.kind}' is defined twice`);
+			table[key] = factory;
+		}
+	}
+	return table;
+}

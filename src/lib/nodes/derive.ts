@@ -1,0 +1,54 @@
+// Transform: adds (or replaces) a column computed from an expression.
+import * as v from 'valibot';
+import { checkExpression, evaluate } from './expr';
+import { columnIndex, fieldsOf, withColumn } from './schema-util';
+import type { NodeDefinition } from './types';
+
+const params = v.object({
+	column: v.optional(
+		v.pipe(v.string(), v.trim(), v.minLength(1, 'give the new column a name')),
+		'result'
+	),
+	expression: v.optional(v.string(), '1')
+});
+type Params = v.InferOutput<typeof params>;
+
+export const derive: NodeDefinition<Params> = {
+	kind: 'derive',
+	title: 'Derive',
+	category: 'transform',
+	description: 'Add a column computed from an expression (or replace one with the same name).',
+	inputs: [{ name: 'in' }],
+	outputs: [{ name: 'out' }],
+	params,
+	defaults: { column: 'result', expression: '1' },
+	fields: [
+		{ name: 'column', label: 'Column', control: 'text' },
+		{ name: 'expression', label: 'Expression', control: 'expression', placeholder: 'price * qty' }
+	],
+	traits: { stateless: true, blocking: false, partitionable: true },
+	summary: (p) => `${p.column} = ${p.expression}`,
+	inferSchema([input], p) {
+		const checked = checkExpression(p.expression, fieldsOf(input));
+		if (!checked.ok)
+			return { ok: false, problems: checked.errors.map((e) => ({ ...e, param: 'expression' })) };
+		return { ok: true, outputs: [withColumn(input, p.column, checked.outputColumnType)] };
+	},
+	step({ params: p, inputSchema }) {
+		const checked = checkExpression(p.expression, fieldsOf(inputSchema));
+		if (!checked.ok) throw new Error(checked.errors[0].message);
+		const program = checked.program;
+		const at = columnIndex(inputSchema, p.column);
+		return (batch) => {
+			const column = evaluate(program, batch.view);
+			const columns = [...batch.view.columns];
+			if (at >= 0) columns[at] = column;
+			else columns.push(column);
+			return {
+				view: { length: batch.view.length, columns },
+				selection: batch.selection,
+				count: batch.count
+			};
+		};
+	}
+};

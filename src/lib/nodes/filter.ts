@@ -1,0 +1,58 @@
+// Transform: keeps the rows for which an expression is true (null and false drop the row).
+import * as v from 'valibot';
+import { checkExpression, evaluateFilter, type CompiledExpr } from './expr';
+import { fieldsOf } from './schema-util';
+import type { NodeDefinition } from './types';
+
+const params = v.object({ expression: v.optional(v.string(), 'true') });
+type Params = v.InferOutput<typeof params>;
+
+export const filter: NodeDefinition<Params> = {
+	kind: 'filter',
+	title: 'Filter',
+	category: 'transform',
+	description: 'Keep the rows where an expression is true.',
+	inputs: [{ name: 'in' }],
+	outputs: [{ name: 'out' }],
+	params,
+	defaults: { expression: 'true' },
+	fields: [
+		{
+			name: 'expression',
+			label: 'Keep rows where',
+			control: 'expression',
+			placeholder: 'amount > 100 and region == "EU"'
+		}
+	],
+	traits: { stateless: true, blocking: false, partitionable: true },
+	summary: (p) => p.expression,
+	inferSchema([input], p) {
+		const checked = checkExpression(p.expression, fieldsOf(input));
+		if (!checked.ok)
+			return { ok: false, problems: checked.errors.map((e) => ({ ...e, param: 'expression' })) };
+		if (checked.type !== 'bool' && checked.type !== 'null') {
+			return {
+				ok: false,
+				problems: [
+					{
+						param: 'expression',
+						message: `a filter needs a true/false expression, but this one gives ${checked.type}`,
+						start: 0,
+						end: p.expression.length
+					}
+				]
+			};
+		}
+		return { ok: true, outputs: [input] };
+	},
+	step({ params: p, inputSchema }) {
+		const checked = checkExpression(p.expression, fieldsOf(inputSchema));
+		if (!checked.ok) throw new Error(checked.errors[0].message);
+		const program: CompiledExpr = checked.program;
+		return (batch) => {
+			const sel = batch.selection ? batch.selection.subarray(0, batch.count) : undefined;
+			const { selection, count } = evaluateFilter(program, batch.view, sel);
+			return { view: batch.view, selection, count };
+		};
+	}
+};

@@ -1,0 +1,94 @@
+// The kernel of a fused stage: a chain of stateless steps (filter, derive, select, cast, ...)
+// applied to each input batch, then either handed to a terminal kernel that reads selections
+// (a group-by, a sink) or written into a new frame for the next ring. Fusing saves a ring hop,
+// a frame write and a frame read per step (operator chaining).
+import type { FrameSchema } from '../../runtime/batch/types';
+import type {
+	InputBatch,
+	Kernel,
+	KernelContext,
+	KernelSetup
+} from '../../runtime/scheduler/kernel';
+import type { ChainBatch, Step } from '../types';
+import { gatherInto, liveUtf8Bytes } from './gather';
+
+export interface ChainStepSpec {
+	kind: string;
+	name: string;
+	params: unknown;
+	inputSchema: FrameSchema;
+	outputSchema: FrameSchema;
+}
+
+export interface ChainParams {
+	steps: ChainStepSpec[];
+	/** Kernel key and params of the terminal node, or null to write frames out. */
+	terminal: { kernel: string; name: string; params: unknown; outputSchemas: FrameSchema[] } | null;
+}
+
+/** Builds a step function from its spec; provided by the catalogue (which knows the kinds). */
+export type StepFactory = (spec: ChainStepSpec) => Step;
+
+export function chainKernelFactory(makeStep: StepFactory) {
+	return (setup: KernelSetup): Kernel => {
+		const { steps, terminal } = setup.params as ChainParams;
+		const fns = steps.map(makeStep);
+		const names = steps.map((s) => s.name);
+		const inner = terminal
+			? setup.kernels[terminal.kernel]?.({
+					...setup,
+					params: terminal.params,
+					stageName: terminal.name,
+					inputSchemas: [
+						steps.length ? steps[steps.length - 1].outputSchema : setup.inputSchemas[0]
+					],
+					outputSchemas: terminal.outputSchemas
+				})
+			: undefined;
+		if (terminal && !inner) throw new Error(`unknown kernel '${terminal.kernel}'`);
+		let pending: ChainBatch | null = null;
+
+		function run(input: InputBatch): ChainBatch {
+			let batch: ChainBatch = { view: input.view, selection: input.selection, count: input.count };
+			for (let i = 0; i < fns.length; i++) {
+				try {
+					batch = fns[i](batch);
+				} catch (error) {
+					// Name the node inside the fused stage that failed.
+					const message = error instanceof Error ? error.message : String(error);
+					throw new Error(`${names[i]}: ${message}`);
+				}
+			}
+			return batch;
+		}
+
+		function write(batch: ChainBatch, ctx: KernelContext): 'more' | 'blocked' {
+			if (batch.count === 0) return 'more';
+			const writer = ctx.allocate(0, batch.count, liveUtf8Bytes(batch));
+			if (!writer) return 'blocked';
+			gatherInto(batch, writer);
+			ctx.emitWriter(0, writer, batch.count);
+			return 'more';
+		}
+
+		return {
+			consume(input, ctx) {
+				if (inner) {
+					const batch = run(input);
+					return inner.consume!(
+						{ ...input, view: batch.view, selection: batch.selection, count: batch.count },
+						ctx
+					);
+				}
+				// A batch whose output could not get a block is kept, not recomputed.
+				pending ??= run(input);
+				const step = write(pending, ctx);
+				if (step === 'more') pending = null;
+				return step;
+			},
+			finish: inner?.finish ? (ctx) => inner.finish!(ctx) : undefined,
+			result: inner?.result ? () => inner.result!() : undefined,
+			dispose: (pool) => inner?.dispose?.(pool)
+		};
+	};
+}

@@ -1,0 +1,133 @@
+// What a node kind is: one file per kind exports a `NodeDefinition`, and `catalogue.ts` lists
+// them in a table. A definition serves three readers:
+// - the editor: title, category, ports, `fields` (the inspector form) and `summary`;
+// - the compiler: `params` (a valibot schema, checked on every load), `inferSchema`, `traits`;
+// - the engine: `kernel` (a stage kernel run by a worker) or, for stateless transforms,
+//   `step` (a batch-to-batch function the compiler may fuse with its neighbours into one stage).
+import type * as v from 'valibot';
+import type { BatchView, ColumnType } from '../runtime/contracts';
+import type { FrameSchema } from '../runtime/batch/types';
+import type { KernelFactory } from '../runtime/scheduler/kernel';
+
+export type Category = 'source' | 'transform' | 'sink';
+
+export interface PortSpec {
+	name: string;
+	label?: string;
+}
+
+/** One control of the inspector form, in display order. */
+export interface ParamField {
+	name: string;
+	label: string;
+	control:
+		| 'text'
+		| 'number'
+		| 'integer'
+		| 'boolean'
+		| 'select'
+		| 'expression'
+		| 'column'
+		| 'columns'
+		| 'json';
+	/** Choices for 'select'. */
+	options?: readonly string[];
+	help?: string;
+	placeholder?: string;
+}
+
+export interface Traits {
+	/** Each output batch depends only on one input batch: may be fused and run in parallel. */
+	stateless: boolean;
+	/** Emits nothing until its input ended (sort, group-by final, join build). */
+	blocking: boolean;
+	/** Can run as several instances, each on a share of the input, with a merge step after. */
+	partitionable: boolean;
+}
+
+/** A problem found while inferring a node's output schema, shown on the node (or its param). */
+export interface NodeProblem {
+	message: string;
+	param?: string;
+	/** Character range in the param's text (expressions). */
+	start?: number;
+	end?: number;
+}
+
+export type InferResult =
+	{ ok: true; outputs: FrameSchema[] } | { ok: false; problems: NodeProblem[] };
+
+/** What the compiler knows when inferring a source's schema. */
+export interface InferContext {
+	/** Schema of a dataset a source names (a sample, an uploaded file, a URL), if known. */
+	datasetSchema(ref: string): FrameSchema | undefined;
+}
+
+/**
+ * A batch moving through a fused chain of stateless steps: the columns, and which rows of
+ * them are live (`selection`, ascending row indices; null = all `view.length` rows).
+ */
+export interface ChainBatch {
+	view: BatchView;
+	selection: Uint32Array | null;
+	count: number;
+}
+
+/** A stateless transform's per-batch function; may keep scratch buffers between batches. */
+export type Step = (batch: ChainBatch) => ChainBatch;
+
+export interface StepSetup<P> {
+	params: P;
+	inputSchema: FrameSchema;
+	outputSchema: FrameSchema;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export interface NodeDefinition<P = any> {
+	kind: string;
+	title: string;
+	category: Category;
+	description: string;
+	inputs: readonly PortSpec[];
+	outputs: readonly PortSpec[];
+	/** Valibot schema of the params, with defaults; the source of truth for validation. */
+	params: v.GenericSchema<unknown, P>;
+	/** Params of a freshly added node. */
+	defaults: P;
+	fields: readonly ParamField[];
+	traits: Traits;
+	/** One line for the node card, e.g. "value > 0.5". */
+	summary(params: P): string;
+	inferSchema(inputs: FrameSchema[], params: P, ctx: InferContext): InferResult;
+	/** Stage kernel (sources, blocking transforms, sinks, and stateful transforms). */
+	kernel?: KernelFactory;
+	/** Stateless transforms: the fusable per-batch function. */
+	step?: (setup: StepSetup<P>) => Step;
+	/**
+	 * Partitionable kinds: the kernel key of the merge stage that combines the partial
+	 * results of several instances (e.g. group-by partial -> final). Its params are the same.
+	 */
+	mergeKernel?: string;
+	/** Sinks and terminal kinds that read `InputBatch.selection` can be fused after a chain. */
+	acceptsSelection?: boolean;
+	/** More kernels the kind needs (e.g. its merge stage), keyed by kernel name. */
+	extraKernels?: Readonly<Record<string, KernelFactory>>;
+}
+
+/** Column types offered by cast and the generator, in menu order. */
+export const COLUMN_TYPE_CHOICES: readonly ColumnType[] = [
+	'int32',
+	'int64',
+	'float64',
+	'bool',
+	'utf8',
+	'date32',
+	'timestamp',
+	'int8',
+	'int16',
+	'uint8',
+	'uint16',
+	'uint32',
+	'uint64',
+	'float32'
+];
