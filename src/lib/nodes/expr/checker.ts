@@ -3,9 +3,10 @@
 
 import type { BinaryExpr, CallExpr, Expr, InExpr, LiteralExpr } from './ast';
 import { parseDateLiteral, parseTimestampLiteral } from './dates';
-import { FUNCTIONS, arityText, findFunction, type ParamKind } from './functions';
+import { FUNCTIONS, arityText, findFunction } from './functions';
 import { describeOperand, exprMessages as msg } from './messages';
 import { closestName } from './suggest';
+import { KIND_TEXT, fits, isNumber, join, resultType } from './type-rules';
 import { ERROR_NODE, constant, op, type CheckedType, type OpName, type TNode } from './typed';
 import { exprTypeOf, isTemporal, type ExprError, type ExprField, type ExprType } from './types';
 
@@ -30,37 +31,12 @@ const COMPARE: Record<string, OpName> = {
 	'>': 'gt',
 	'>=': 'ge'
 };
-const KIND_TEXT: Record<ParamKind, string> = {
-	number: 'a number',
-	int: 'an int',
-	string: 'a string',
-	temporal: 'a date or timestamp',
-	bool: 'a bool',
-	any: 'a value'
-};
 const FUNCTION_NAMES = FUNCTIONS.map((f) => f.name);
 
-const isNumber = (t: CheckedType) => t === 'int' || t === 'float';
 const isNullLiteral = (e: Expr) => e.kind === 'literal' && e.type === 'null';
 const isStringLiteral = (c: Checked) => c.ast.kind === 'literal' && c.ast.type === 'string';
 const literalText = (c: Checked) => (c.ast as LiteralExpr).value as string;
 const isNumberText = (text: string) => text.trim() !== '' && Number.isFinite(Number(text));
-
-function fits(kind: ParamKind, t: CheckedType): boolean {
-	if (t === 'null' || kind === 'any') return true;
-	if (kind === 'number') return isNumber(t);
-	if (kind === 'temporal') return isTemporal(t as ExprType);
-	return kind === (t === 'int' ? 'int' : t);
-}
-
-/** The type two values of a conditional or min/max share, or undefined when there is none. */
-function join(a: ExprType, b: ExprType): ExprType | undefined {
-	if (a === 'null' || a === b) return b;
-	if (b === 'null') return a;
-	if (isNumber(a) && isNumber(b)) return 'float';
-	if (isTemporal(a) && isTemporal(b)) return 'timestamp';
-	return undefined;
-}
 
 /** The node as a value of `type`: nulls take the type, dates widen to timestamps. */
 function retype(c: Checked, type: ExprType): TNode {
@@ -331,31 +307,5 @@ export class Checker {
 		// Every other function is null when any argument is.
 		if (anyNull) return this.ok(constant(type, null), e);
 		return this.ok(op(type, name, ...nodes), e);
-	}
-}
-
-function resultType(name: OpName, first: ExprType): ExprType {
-	switch (name) {
-		case 'lower':
-		case 'upper':
-		case 'trim':
-		case 'substring':
-			return 'string';
-		case 'contains':
-		case 'starts_with':
-		case 'ends_with':
-			return 'bool';
-		case 'abs':
-		case 'round':
-		case 'floor':
-		case 'ceil':
-			return first === 'null' ? 'int' : first;
-		case 'sqrt':
-		case 'log':
-		case 'exp':
-		case 'pow':
-			return 'float';
-		default:
-			return 'int';
 	}
 }

@@ -27,7 +27,8 @@ import {
 	type NumFnOp
 } from './exec-num';
 import { SelectBool, SelectNum, SelectStr } from './exec-select';
-import { Concat, StrCompare, StrLength, StrMap, StrPredicate, Substring, ToText } from './exec-str';
+import { Concat, StrMap, Substring, ToText } from './exec-str';
+import { StrCompare, StrLength, StrPredicate } from './exec-str-test';
 import type { ConstValue, TNode } from './typed';
 import { isNumeric, type ExprType } from './types';
 import { getBit, type Vec } from './vectors';

@@ -271,6 +271,22 @@ describe('evaluate: programs and batches', () => {
 		expect(() => evaluate(r.program, makeBatch(makeColumn('int32', [1])))).toThrow(TypeError);
 		expect(() => evaluate(r.program, makeBatch())).toThrow(/no column 0/);
 	});
+	it('reads 64-bit columns that sit at an offset inside a shared buffer', () => {
+		const sab = new SharedArrayBuffer(64);
+		const values = new BigInt64Array(sab, 16, 3);
+		values.set([-5n, 2n ** 40n, 7n]);
+		const column = {
+			type: 'int64' as const,
+			length: 3,
+			nullCount: 0,
+			validity: null,
+			offsets: null,
+			values
+		};
+		const r = checkExpression('v + 1', [{ name: 'v', type: 'int64' }]);
+		if (!r.ok) throw new Error('check failed');
+		expect(columnCells(evaluate(r.program, makeBatch(column)))).toEqual([-4, 2 ** 40 + 1, 8]);
+	});
 	it('reads every integer and float column type', () => {
 		for (const type of [
 			'int8',

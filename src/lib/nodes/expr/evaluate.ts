@@ -56,8 +56,8 @@ export class CompiledExpr {
 		this.referenced = columns.map((name) => fields.findIndex((f) => f.name === name));
 	}
 
-	/** Runs the nodes over a batch and returns the root's vector. */
-	run(batch: BatchView): Vec {
+	/** Throws TypeError unless every referenced column is in the batch with its checked type. */
+	private validate(batch: BatchView): void {
 		for (const i of this.referenced) {
 			const col = batch.columns[i];
 			const field = this.fields[i];
@@ -66,6 +66,11 @@ export class CompiledExpr {
 				throw new TypeError(msg.batchColumnType(i, field.name, col.type, field.type));
 			}
 		}
+	}
+
+	/** Runs the nodes over a batch and returns the root's vector. */
+	private run(batch: BatchView): Vec {
+		this.validate(batch);
 		const ctx = this.ctx;
 		ctx.epoch = nextEpoch();
 		ctx.n = batch.length;
@@ -74,8 +79,11 @@ export class CompiledExpr {
 	}
 
 	evaluate(batch: BatchView): ColumnView {
+		if (this.passThrough >= 0) {
+			this.validate(batch);
+			return batch.columns[this.passThrough];
+		}
 		const v = this.run(batch);
-		if (this.passThrough >= 0) return batch.columns[this.passThrough];
 		const n = batch.length;
 		const out = this.result;
 		out.type = this.outputColumnType;
@@ -113,9 +121,16 @@ export class CompiledExpr {
 		const words = this.int64.get(2 * n);
 		for (let i = 0; i < n; i++) {
 			const x = values[i];
-			const hi = Math.floor(x / TWO_POW_32);
-			words[2 * i] = x - hi * TWO_POW_32;
-			words[2 * i + 1] = hi;
+			const small = x | 0;
+			if (small === x) {
+				// Fits in int32 (the common case): the high word is the sign.
+				words[2 * i] = small;
+				words[2 * i + 1] = small >> 31;
+			} else {
+				const hi = Math.floor(x / TWO_POW_32);
+				words[2 * i] = x - hi * TWO_POW_32;
+				words[2 * i + 1] = hi;
+			}
 		}
 		if (this.int64View.buffer !== words.buffer || this.int64View.length !== n) {
 			this.int64View = new BigInt64Array(words.buffer, words.byteOffset, n);
@@ -130,7 +145,8 @@ export class CompiledExpr {
 		const v = this.run(batch) as BoolVec;
 		const n = batch.length;
 		const { bits, valid } = v;
-		const out = this.selected.get(selection ? selection.length : n);
+		// Room for 8 past the last row: the scan below writes candidates before counting them.
+		const out = this.selected.get(selection ? selection.length : n + 8);
 		let count = 0;
 		if (selection) {
 			for (let k = 0; k < selection.length; k++) {
@@ -144,11 +160,12 @@ export class CompiledExpr {
 		for (let j = 0; j < bytes; j++) {
 			let m = bits[j] & (valid === null ? 0xff : valid[j]);
 			if (j === bytes - 1 && (n & 7) !== 0) m &= (1 << (n & 7)) - 1;
-			// Walk the set bits, lowest first.
-			while (m !== 0) {
-				const low = m & -m;
-				out[count++] = (j << 3) + 31 - Math.clz32(low);
-				m ^= low;
+			if (m === 0) continue;
+			// Write all eight candidates, advancing only past kept ones: no unpredictable branch.
+			const base = j << 3;
+			for (let k = 0; k < 8; k++) {
+				out[count] = base + k;
+				count += (m >>> k) & 1;
 			}
 		}
 		return { selection: out, count };
