@@ -28,7 +28,7 @@ import {
 } from './exec-num';
 import { SelectBool, SelectNum, SelectStr } from './exec-select';
 import { Concat, StrMap, Substring, ToText } from './exec-str';
-import { StrCompare, StrLength, StrPredicate } from './exec-str-test';
+import { StrCompare, StrLength, StrPredicate } from './exec-str-match';
 import type { ConstValue, TNode } from './typed';
 import { isNumeric, type ExprType } from './types';
 import { getBit, type Vec } from './vectors';
