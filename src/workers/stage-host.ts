@@ -6,8 +6,9 @@ import { hostRun } from '../lib/runtime/scheduler/host';
 import { mergeKernelTables } from '../lib/runtime/scheduler/kernel';
 import { TEST_KERNELS } from '../lib/runtime/scheduler/test-kernels';
 import type { HostApi } from '../lib/runtime/scheduler/worker-pool';
+import { nodeKernels } from '../lib/nodes/catalogue';
 
-const kernels = mergeKernelTables(TEST_KERNELS);
+const kernels = mergeKernelTables(TEST_KERNELS, nodeKernels());
 
 const heapUsed = (): number => {
 	const proc = (globalThis as { process?: { memoryUsage?: () => { heapUsed: number } } }).process;

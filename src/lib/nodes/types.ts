@@ -108,6 +108,8 @@ export interface NodeDefinition<P = any> {
 	 * results of several instances (e.g. group-by partial -> final). Its params are the same.
 	 */
 	mergeKernel?: string;
+	/** Partitionable terminals: schema of what each instance's `<kind>:partial` kernel emits. */
+	partialSchema?(input: FrameSchema, params: P): FrameSchema;
 	/** Sinks and terminal kinds that read `InputBatch.selection` can be fused after a chain. */
 	acceptsSelection?: boolean;
 	/** More kernels the kind needs (e.g. its merge stage), keyed by kernel name. */

@@ -56,7 +56,7 @@ export function chainKernelFactory(makeStep: StepFactory) {
 				} catch (error) {
 					// Name the node inside the fused stage that failed.
 					const message = error instanceof Error ? error.message : String(error);
-					throw new Error(`${names[i]}: ${message}`);
+					throw new Error(`${names[i]}: ${message}`, { cause: error });
 				}
 			}
 			return batch;

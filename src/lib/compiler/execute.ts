@@ -1,0 +1,45 @@
+// Runs a compiled plan on a worker pool and hands back each sink's result by node id.
+import type { PipelineDocument } from '../graph/document';
+import type { Diagnostic } from '../graph/diagnostics';
+import type { InferContext } from '../nodes/types';
+import { Run, type RunOutcome } from '../runtime/scheduler/run';
+import type { WorkerPool } from '../runtime/scheduler/worker-pool';
+import { compile, type CompileResult } from './index';
+import type { CompileOptions } from './physical';
+
+export type PipelineOutcome =
+	| { status: 'invalid'; diagnostics: Diagnostic[] }
+	| { status: 'done'; results: Map<string, unknown>; elapsedMs: number; compiled: CompileResult }
+	| Exclude<RunOutcome, { status: 'done' }>;
+
+export interface StartedPipeline {
+	run: Run | null;
+	compiled: CompileResult;
+	outcome: Promise<PipelineOutcome>;
+}
+
+/** Compiles `doc` for `pool` and starts it; `run.cancel()` stops it. */
+export function startPipeline(
+	doc: PipelineDocument,
+	pool: WorkerPool,
+	options: Partial<CompileOptions> = {},
+	ctx?: InferContext
+): StartedPipeline {
+	const compiled = compile(doc, { workers: pool.size, ...options }, ctx);
+	if (!compiled.plan) {
+		return {
+			run: null,
+			compiled,
+			outcome: Promise.resolve({ status: 'invalid', diagnostics: compiled.diagnostics })
+		};
+	}
+	const plan = compiled.plan;
+	const run = new Run(pool, plan);
+	const outcome = run.start().then((o): PipelineOutcome => {
+		if (o.status !== 'done') return o;
+		const results = new Map<string, unknown>();
+		for (const [node, stage] of plan.sinks) results.set(node, o.results.get(stage));
+		return { status: 'done', results, elapsedMs: o.elapsedMs, compiled };
+	});
+	return { run, compiled, outcome };
+}
