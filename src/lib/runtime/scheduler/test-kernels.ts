@@ -141,7 +141,12 @@ function exitAt({ params }: KernelSetup): Kernel {
 			if (seen++ === at) {
 				const scope = globalThis as { process?: { exit(code: number): never }; close?: () => void };
 				if (scope.process?.exit) scope.process.exit(3);
-				scope.close?.();
+				if (scope.close) {
+					// A browser worker's close() only drops *later* tasks: this one would run on,
+					// finish the run and post its result. Stay in this task until terminated.
+					scope.close();
+					for (;;) Atomics.wait(sleeper, 0, 0, 1000);
+				}
 			}
 			ctx.forward(0, input);
 			return 'more';
