@@ -54,6 +54,11 @@ export type RunOutcome =
 export interface RunOptions {
 	/** How long stopped hosts get to return before their workers are replaced. Default 1000. */
 	cancelDeadlineMs?: number;
+	/**
+	 * A pool to run in instead of a fresh one (e.g. holding a table already loaded as frames).
+	 * Its budget must cover the plan's; blocks the caller holds stay in use after the run.
+	 */
+	memory?: MemoryPool;
 }
 
 let nextRunId = 1;
@@ -82,7 +87,7 @@ export class Run {
 				);
 			}
 		});
-		this.memory = MemoryPool.create(poolOptions(plan.budgetBytes));
+		this.memory = options.memory ?? MemoryPool.create(poolOptions(plan.budgetBytes));
 		const bellsSab = createRunBells(workers.size);
 		this.bells = createDoorbellSet(bellsSab);
 		this.rings = plan.rings.map((r) =>
@@ -125,6 +130,9 @@ export class Run {
 		const hosting = [...new Set(this.plan.stages.map((s) => s.worker))];
 		let failure: StageFailure | null = null;
 		const fail = (f: StageFailure) => {
+			// A stage that finds its ring cancelled reports it as an error: after a cancel that is
+			// the cancel's echo, not a failure (cancel() publishes CANCELLED before the rings).
+			if (runState(this.control) === RUN_STATE.CANCELLED) return;
 			if (stopRun(this.control, RUN_STATE.FAILED, this.bells)) failure = f;
 			else failure ??= f;
 		};
@@ -182,8 +190,9 @@ export class Run {
 
 	/** Stops the run; every stage sees it within one kernel call. */
 	cancel(): void {
-		for (const ring of this.rings) ring.cancel();
+		// The run's state first: whoever sees a cancelled ring then also sees a cancelled run.
 		stopRun(this.control, RUN_STATE.CANCELLED, this.bells);
+		for (const ring of this.rings) ring.cancel();
 		this.memory.cancelWaiters();
 		this.cancelHook();
 	}

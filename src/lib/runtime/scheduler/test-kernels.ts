@@ -154,6 +154,25 @@ function exitAt({ params }: KernelSetup): Kernel {
 	};
 }
 
+/**
+ * Source: emits frames already in the pool (a table loaded before the run), instance k taking
+ * frames k, k + n, ... Each frame is retained before it is emitted, so it survives the run.
+ */
+function frames({ params, instance, instances }: KernelSetup): Kernel {
+	const { blocks } = params as { blocks: { block: number; byteLength: number; rows: number }[] };
+	let i = instance;
+	return {
+		produce(ctx) {
+			if (i >= blocks.length) return 'done';
+			const f = blocks[i];
+			ctx.pool.retain(f.block, 1);
+			ctx.emit(0, f.block, f.byteLength, f.rows);
+			i += instances;
+			return i >= blocks.length ? 'done' : 'more';
+		}
+	};
+}
+
 export const TEST_KERNELS: KernelTable = {
 	'test.sequence': sequence,
 	'test.verify': verify,
@@ -162,5 +181,6 @@ export const TEST_KERNELS: KernelTable = {
 	'test.throw': throwAt,
 	'test.sleep': sleep,
 	'test.hang': hang,
-	'test.exit': exitAt
+	'test.exit': exitAt,
+	'test.frames': frames
 };
