@@ -231,3 +231,37 @@ describe('runs on a pool of Node worker_threads', () => {
 		}
 	});
 });
+
+describe('live metrics of a run', () => {
+	let pool: WorkerPool;
+	beforeAll(() => {
+		pool = createNodeWorkerPool(2);
+	});
+	afterAll(async () => pool.shutdown());
+
+	it('shows the edge into a slow sink as backpressured and names the sink the bottleneck', async () => {
+		const plan = chain(
+			[source(400, 1000, 0), stage('slow sink', 'test.sleep', 1, { ms: 5 }, true)],
+			4
+		);
+		const run = new Run(pool, plan);
+		const sampler = run.sampler();
+		await Promise.all([pool.worker(0).api.ping(), pool.worker(1).api.ping()]);
+		const done = run.start();
+		// Let the ring fill up, then measure over a window of steady backpressure.
+		await new Promise((r) => setTimeout(r, 300));
+		sampler.sample();
+		await new Promise((r) => setTimeout(r, 600));
+		const rates = sampler.sample();
+		run.cancel();
+		await done;
+		expect(rates).not.toBeNull();
+		expect(rates!.edges[0].level).toBe('HIGH');
+		expect(rates!.stages[1].busyRatio).toBeGreaterThan(0.8);
+		expect(rates!.bottleneck?.stage).toBe(1);
+		const producer = rates!.stages[0];
+		const total = producer.busyMsPerSec + producer.idleMsPerSec + producer.backpressuredMsPerSec;
+		expect(total).toBeGreaterThan(900);
+		expect(total).toBeLessThan(1100);
+	});
+});

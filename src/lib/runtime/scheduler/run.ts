@@ -11,6 +11,8 @@ import { Doorbell } from '../channel/doorbell';
 import { RingChannel } from '../channel/ring';
 import { MemoryPool } from '../memory/pool';
 import { MetricsBlock } from '../metrics/block';
+import type { Topology } from '../metrics/rates';
+import { Sampler } from '../metrics/sampler';
 import { bellDescriptor, createDoorbellSet, createRunBells } from './bells';
 import { RUN_STATE, createControl, runState, stopRun } from './control';
 import type { HostOutcome } from './host';
@@ -195,6 +197,24 @@ export class Run {
 		for (const ring of this.rings) ring.cancel();
 		this.memory.cancelWaiters();
 		this.cancelHook();
+	}
+
+	/** The run's graph as the metrics sampler sees it: rings as edges between stages. */
+	topology(): Topology {
+		return {
+			edges: this.plan.rings.map((r) => ({
+				from: r.from.stage,
+				to: r.to.stage,
+				capacity: r.capacity
+			})),
+			stageNames: this.plan.stages.map((s) => s.name),
+			edgeNames: this.plan.rings.map((r) => r.name)
+		};
+	}
+
+	/** A sampler over this run's counters, reading ring fill live from the rings. */
+	sampler(): Sampler {
+		return new Sampler(this.metrics, this.topology(), () => this.rings.map((r) => r.size()));
 	}
 
 	/** Blocks still held after the run ended (0 when the pool is whole). */
