@@ -11,6 +11,8 @@ import { Doorbell } from '../channel/doorbell';
 import { RingChannel } from '../channel/ring';
 import { MemoryPool } from '../memory/pool';
 import { MetricsBlock } from '../metrics/block';
+import type { Topology } from '../metrics/rates';
+import { Sampler } from '../metrics/sampler';
 import { bellDescriptor, createDoorbellSet, createRunBells } from './bells';
 import { RUN_STATE, createControl, runState, stopRun } from './control';
 import type { HostOutcome } from './host';
@@ -54,6 +56,11 @@ export type RunOutcome =
 export interface RunOptions {
 	/** How long stopped hosts get to return before their workers are replaced. Default 1000. */
 	cancelDeadlineMs?: number;
+	/**
+	 * A pool to run in instead of a fresh one (e.g. holding a table already loaded as frames).
+	 * Its budget must cover the plan's; blocks the caller holds stay in use after the run.
+	 */
+	memory?: MemoryPool;
 }
 
 let nextRunId = 1;
@@ -82,7 +89,7 @@ export class Run {
 				);
 			}
 		});
-		this.memory = MemoryPool.create(poolOptions(plan.budgetBytes));
+		this.memory = options.memory ?? MemoryPool.create(poolOptions(plan.budgetBytes));
 		const bellsSab = createRunBells(workers.size);
 		this.bells = createDoorbellSet(bellsSab);
 		this.rings = plan.rings.map((r) =>
@@ -190,6 +197,24 @@ export class Run {
 		for (const ring of this.rings) ring.cancel();
 		this.memory.cancelWaiters();
 		this.cancelHook();
+	}
+
+	/** The run's graph as the metrics sampler sees it: rings as edges between stages. */
+	topology(): Topology {
+		return {
+			edges: this.plan.rings.map((r) => ({
+				from: r.from.stage,
+				to: r.to.stage,
+				capacity: r.capacity
+			})),
+			stageNames: this.plan.stages.map((s) => s.name),
+			edgeNames: this.plan.rings.map((r) => r.name)
+		};
+	}
+
+	/** A sampler over this run's counters, reading ring fill live from the rings. */
+	sampler(): Sampler {
+		return new Sampler(this.metrics, this.topology(), () => this.rings.map((r) => r.size()));
 	}
 
 	/** Blocks still held after the run ended (0 when the pool is whole). */
