@@ -31,6 +31,14 @@ function done(outcome: RunOutcome): Map<number, unknown> {
 	throw new Error(`run ended ${outcome.status}${why}`);
 }
 
+/** Throws, showing the whole outcome, unless the run ended with `status`. */
+function expectStatus(outcome: RunOutcome, status: RunOutcome['status']): void {
+	if (outcome.status === status) return;
+	const { elapsedMs: _, ...rest } = outcome;
+	const shown = outcome.status === 'done' ? { ...rest, results: [...outcome.results] } : rest;
+	throw new Error(`expected the run to end ${status}, got ${JSON.stringify(shown)}`);
+}
+
 function poolWhole(run: Run): void {
 	const { blocksInUse, badReleases } = run.memory.stats();
 	expectEqual({ blocksInUse, badReleases }, { blocksInUse: 0, badReleases: 0 }, 'pool after run');
@@ -128,7 +136,7 @@ export function engineChecks(workers: number): EngineCheck[] {
 					])
 				);
 				const outcome = await run.start();
-				expectEqual(outcome.status, 'failed', 'run status');
+				expectStatus(outcome, 'failed');
 				if (outcome.status !== 'failed') return '';
 				const want = { stage: 'boom', message: 'bad value in column x', seq: 37 };
 				expectEqual(outcome.failure, want, 'failure');
@@ -151,7 +159,7 @@ export function engineChecks(workers: number): EngineCheck[] {
 				run.cancel();
 				const outcome = await ended;
 				const ms = performance.now() - t0;
-				expectEqual(outcome.status, 'cancelled', 'run status');
+				expectStatus(outcome, 'cancelled');
 				expectTrue(ms < 1000, `cancel took ${ms.toFixed(0)} ms`);
 				poolWhole(run);
 				return `cancelled in ${ms.toFixed(0)} ms; pool whole`;
@@ -172,7 +180,7 @@ export function engineChecks(workers: number): EngineCheck[] {
 				const ended = run.start();
 				await sleep(200);
 				run.cancel();
-				expectEqual((await ended).status, 'cancelled', 'run status');
+				expectStatus(await ended, 'cancelled');
 				await replacedAndAlive(ctx, before);
 				const again = ctx.newRun(
 					chain([source(10, 100, 1), stage('verify', 'test.verify', on(2), {}, true)])
@@ -193,7 +201,7 @@ export function engineChecks(workers: number): EngineCheck[] {
 					])
 				);
 				const outcome = await run.start();
-				expectEqual(outcome.status, 'failed', 'run status');
+				expectStatus(outcome, 'failed');
 				if (outcome.status !== 'failed') return '';
 				expectEqual(outcome.failure.stage, 'exit', 'failed stage');
 				expectTrue(
