@@ -6,12 +6,24 @@ import type { KernelTable } from '../runtime/scheduler/kernel';
 import { derive } from './derive';
 import { filter } from './filter';
 import { generator } from './generator';
+import { join } from './join';
 import { chainKernelFactory, type ChainStepSpec } from './kernels/chain';
 import { select } from './select';
+import { sort } from './sort';
 import { table } from './table';
+import { topK } from './top-k';
 import type { NodeDefinition } from './types';
 
-export const NODE_KINDS: readonly NodeDefinition[] = [generator, filter, derive, select, table];
+export const NODE_KINDS: readonly NodeDefinition[] = [
+	generator,
+	filter,
+	derive,
+	select,
+	sort,
+	topK,
+	join,
+	table
+];
 
 function index(kinds: readonly NodeDefinition[]): ReadonlyMap<string, NodeDefinition> {
 	const byKind = new Map<string, NodeDefinition>();

@@ -1,0 +1,36 @@
+// What sort, top-k and join tell the user when their state cannot fit: one builder per message,
+// so the wording is consistent and tests can match it.
+
+/** Bytes as a person reads them: "256 MiB", "1.5 GiB", "64 KiB", "900 bytes". */
+export function formatBytes(bytes: number): string {
+	const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
+	let value = bytes;
+	let u = 0;
+	while (value >= 1024 && u < units.length - 1) {
+		value /= 1024;
+		u++;
+	}
+	if (u === 0) return `${bytes} bytes`;
+	return `${Number.isInteger(value) ? value : value.toFixed(1)} ${units[u]}`;
+}
+
+function formatRows(rows: number): string {
+	return rows.toLocaleString('en-US');
+}
+
+export const sortMessages = {
+	/** A sort or top-k holds more input than the run's memory budget. */
+	overBudget: (kind: string, node: string, budgetBytes: number, rows: number) =>
+		`${kind} '${node}': input exceeds the memory budget of ${formatBytes(budgetBytes)} after ` +
+		`${formatRows(rows)} rows — raise the budget or filter first`,
+	/** A join's build side holds more than it may. */
+	buildOverBudget: (node: string, limitBytes: number, rows: number, byParam: boolean) =>
+		`join '${node}': build side (right input) exceeds the ` +
+		`${byParam ? 'maxBuildBytes limit' : 'memory budget'} of ${formatBytes(limitBytes)} after ` +
+		`${formatRows(rows)} rows — put the smaller table on the right or raise the ` +
+		`${byParam ? 'limit' : 'budget'}`,
+	/** One output row is bigger than the largest pool block, so no frame can carry it. */
+	rowTooLarge: (kind: string, node: string, bytes: number, limitBytes: number) =>
+		`${kind} '${node}': an output row needs ${formatBytes(bytes)}, more than the ` +
+		`${formatBytes(limitBytes)} a batch may hold — raise the budget or shorten the strings`
+};
