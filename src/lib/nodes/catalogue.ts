@@ -3,26 +3,42 @@
 import * as v from 'valibot';
 import type { KindInfo, KindLookup } from '../graph/diagnostics';
 import type { KernelTable } from '../runtime/scheduler/kernel';
+import { collect } from './collect';
+import { csvSource } from './csv-source';
+import { cast } from './cast';
 import { derive } from './derive';
 import { filter } from './filter';
 import { generator } from './generator';
+import { groupBy } from './group-by';
 import { join } from './join';
+import { limit } from './limit';
 import { chainKernelFactory, type ChainStepSpec } from './kernels/chain';
+import { sampleDataset } from './sample-dataset';
+import { sample } from './sample';
 import { select } from './select';
 import { sort } from './sort';
+import { statistics } from './statistics';
 import { table } from './table';
 import { topK } from './top-k';
 import type { NodeDefinition } from './types';
 
 export const NODE_KINDS: readonly NodeDefinition[] = [
 	generator,
+	csvSource,
+	sampleDataset,
 	filter,
 	derive,
 	select,
+	cast,
+	sample,
+	limit,
+	groupBy,
 	sort,
 	topK,
 	join,
-	table
+	table,
+	statistics,
+	collect
 ];
 
 function index(kinds: readonly NodeDefinition[]): ReadonlyMap<string, NodeDefinition> {

@@ -1,0 +1,136 @@
+// Source: a CSV file from a URL, a same-origin path, a local path (headless Node) or a built-in
+// sample, streamed through the CSV parser into frames. The output schema comes from the dataset
+// registry (see datasets.ts: the caller probes the file before compiling), with `types`
+// overriding inferred column types.
+import * as v from 'valibot';
+import type { FrameSchema } from '../runtime/batch/types';
+import type { KernelSetup } from '../runtime/scheduler/kernel';
+import { COLUMN_TYPE_CHOICES, type NodeDefinition, type NodeProblem } from './types';
+import { datasetRef, sampleSchema } from './datasets';
+import { csvReadKernel } from './kernels/source-csv';
+import { SAMPLE_FILES, SAMPLE_PREFIX } from './kernels/source-locate';
+
+const BAD_ROWS = ['fail', 'skip', 'null'] as const;
+
+const params = v.object({
+	/** 'https://…/data.csv', '/samples/cities.csv', '/home/me/data.csv' (headless) or 'sample:cities'. */
+	source: v.optional(v.string(), ''),
+	delimiter: v.optional(
+		v.pipe(v.string(), v.length(1, 'delimiter must be one character, e.g. , or ; or a tab')),
+		','
+	),
+	header: v.optional(v.boolean(), true),
+	badRows: v.optional(v.picklist(BAD_ROWS, "badRows must be 'fail', 'skip' or 'null'"), 'fail'),
+	/** Column name -> type, winning over inference. */
+	types: v.optional(
+		v.record(
+			v.string(),
+			v.picklist(
+				COLUMN_TYPE_CHOICES,
+				`a column type must be one of ${COLUMN_TYPE_CHOICES.join(', ')}`
+			)
+		),
+		{}
+	)
+});
+export type CsvSourceParams = v.InferOutput<typeof params>;
+
+export const csvMessages = {
+	noSource: () => 'give the CSV source a URL, a path or sample:<name>',
+	unknownSample: (name: string) =>
+		`there is no sample named '${name}': choose one of ${Object.keys(SAMPLE_FILES).join(', ')}`,
+	notLoaded: (source: string) => `schema of '${source}' is not known yet — load it first`,
+	unknownColumn: (column: string, source: string, names: string[]) =>
+		`types names column '${column}', which '${source}' does not have (it has ${names.join(', ')})`
+};
+
+/** The schema of the node's output from the dataset's schema and the `types` overrides. */
+function csvSchema(
+	p: CsvSourceParams,
+	dataset: FrameSchema
+): { ok: true; schema: FrameSchema } | { ok: false; problem: NodeProblem } {
+	const types = [...dataset.types];
+	for (const [column, type] of Object.entries(p.types)) {
+		const i = dataset.names.indexOf(column);
+		if (i < 0)
+			return {
+				ok: false,
+				problem: {
+					param: 'types',
+					message: csvMessages.unknownColumn(column, p.source.trim(), dataset.names)
+				}
+			};
+		types[i] = type;
+	}
+	return { ok: true, schema: { names: [...dataset.names], types } };
+}
+
+function csvSourceKernel(setup: KernelSetup) {
+	const p = setup.params as CsvSourceParams;
+	return csvReadKernel(
+		{
+			source: p.source.trim(),
+			options: { delimiter: p.delimiter, header: p.header, badRows: p.badRows },
+			schema: setup.outputSchemas[0]
+		},
+		setup
+	);
+}
+
+export const csvSource: NodeDefinition<CsvSourceParams> = {
+	kind: 'csv',
+	title: 'CSV',
+	category: 'source',
+	description: 'Stream a CSV file from a URL, a path or a built-in sample into typed columns.',
+	inputs: [],
+	outputs: [{ name: 'out' }],
+	params,
+	defaults: v.parse(params, {}),
+	fields: [
+		{
+			name: 'source',
+			label: 'Source',
+			control: 'text',
+			placeholder: 'https://example.com/data.csv or sample:cities',
+			help: 'A URL, a path on this site, a local path (headless runs) or sample:<name>'
+		},
+		{ name: 'delimiter', label: 'Delimiter', control: 'text' },
+		{ name: 'header', label: 'First row is a header', control: 'boolean' },
+		{
+			name: 'badRows',
+			label: 'Bad rows',
+			control: 'select',
+			options: BAD_ROWS,
+			help: 'fail: stop the run; skip: drop the row; null: keep it with nulls'
+		},
+		{ name: 'types', label: 'Column types', control: 'json', help: '{ "price": "float64" }' }
+	],
+	traits: { stateless: false, blocking: false, partitionable: false },
+	summary: (p) => {
+		const source = p.source.trim();
+		if (source === '') return 'no source yet';
+		return p.delimiter === ',' ? source : `${source} (delimiter ${JSON.stringify(p.delimiter)})`;
+	},
+	inferSchema(_inputs, p, ctx) {
+		const source = p.source.trim();
+		if (source === '')
+			return { ok: false, problems: [{ param: 'source', message: csvMessages.noSource() }] };
+		if (source.startsWith(SAMPLE_PREFIX)) {
+			const name = source.slice(SAMPLE_PREFIX.length);
+			if (!(name in SAMPLE_FILES))
+				return {
+					ok: false,
+					problems: [{ param: 'source', message: csvMessages.unknownSample(name) }]
+				};
+		}
+		const options = { delimiter: p.delimiter, header: p.header };
+		const dataset = ctx.datasetSchema(datasetRef(source, options)) ?? sampleSchema(source, options);
+		if (!dataset)
+			return { ok: false, problems: [{ param: 'source', message: csvMessages.notLoaded(source) }] };
+		const result = csvSchema(p, dataset);
+		return result.ok
+			? { ok: true, outputs: [result.schema] }
+			: { ok: false, problems: [result.problem] };
+	},
+	kernel: csvSourceKernel
+};

@@ -1,0 +1,182 @@
+// Bytes of a source, chunk by chunk, for a kernel whose produce() is synchronous.
+//
+// `ChunkSource.poll()` never blocks: it returns the next chunk, or null when none is ready (then
+// `ended` says whether the input is over). Two implementations:
+// - FileChunks (Node): `readSync` into one reused buffer; a chunk is always ready. A chunk is
+//   valid until the next poll (the CSV parser copies what it keeps).
+// - FetchChunks (browser and Node): `fetch()` started on the first poll; a pump reads the body
+//   with `getReader()` into a queue and stops while QUEUE_LIMIT bytes wait, so memory stays
+//   bounded whatever the file size. The pump runs on the worker's event loop, which the stage
+//   host turns only when it yields (about every 20 ms while stages are blocked), so each yield
+//   refills up to QUEUE_LIMIT bytes.
+//
+// `readPrefix` reads the first bytes of a source (schema probing on the main thread).
+import type * as Fs from 'node:fs';
+import { nodeFs, type ByteLocation } from './source-locate';
+
+/** Bytes per file read. */
+export const FILE_CHUNK_BYTES = 256 * 1024;
+/** The fetch pump pauses while this many bytes wait in its queue. */
+export const QUEUE_LIMIT = 8 * 1024 * 1024;
+
+export interface ChunkSource {
+	/** The next chunk, or null when none is ready now (see `ended`). Throws on a read error. */
+	poll(): Uint8Array | null;
+	/** True once every chunk was returned. */
+	readonly ended: boolean;
+	/** Stops reading and frees the file or connection; safe to call twice. */
+	close(): void;
+}
+
+function describe(error: unknown): string {
+	return error instanceof Error ? error.message : String(error);
+}
+
+class FileChunks implements ChunkSource {
+	ended = false;
+	private fd = -1;
+	private readonly buffer = new Uint8Array(FILE_CHUNK_BYTES);
+
+	constructor(
+		private readonly fs: typeof Fs,
+		private readonly path: string
+	) {}
+
+	poll(): Uint8Array | null {
+		if (this.ended) return null;
+		try {
+			if (this.fd < 0) this.fd = this.fs.openSync(this.path, 'r');
+			const n = this.fs.readSync(this.fd, this.buffer, 0, this.buffer.length, null);
+			if (n > 0) return this.buffer.subarray(0, n);
+		} catch (error) {
+			this.close();
+			throw new Error(`cannot read '${this.path}': ${describe(error)}`, { cause: error });
+		}
+		this.close();
+		this.ended = true;
+		return null;
+	}
+
+	close(): void {
+		if (this.fd >= 0) this.fs.closeSync(this.fd);
+		this.fd = -1;
+	}
+}
+
+class FetchChunks implements ChunkSource {
+	ended = false;
+	private started = false;
+	private pumping = false;
+	private bodyDone = false;
+	private closed = false;
+	private failure: Error | null = null;
+	private readonly queue: Uint8Array[] = [];
+	private queued = 0;
+	private reader: ReadableStreamDefaultReader<Uint8Array> | null = null;
+	private readonly abort = new AbortController();
+
+	constructor(private readonly url: string) {}
+
+	poll(): Uint8Array | null {
+		if (!this.started) this.start();
+		if (this.failure) throw this.failure;
+		const chunk = this.queue.shift();
+		if (chunk !== undefined) {
+			this.queued -= chunk.length;
+			if (!this.pumping && !this.bodyDone) void this.pump();
+			return chunk;
+		}
+		if (this.bodyDone) this.ended = true;
+		return null;
+	}
+
+	close(): void {
+		if (this.closed) return;
+		this.closed = true;
+		this.abort.abort();
+		this.reader?.cancel().catch(() => {});
+		this.queue.length = 0;
+		this.queued = 0;
+	}
+
+	private start(): void {
+		this.started = true;
+		this.pumping = true;
+		void this.open();
+	}
+
+	private async open(): Promise<void> {
+		try {
+			const response = await fetch(this.url, { signal: this.abort.signal });
+			if (!response.ok)
+				throw new Error(`the server answered HTTP ${response.status} ${response.statusText}`);
+			if (!response.body) throw new Error('the response has no body');
+			this.reader = response.body.getReader();
+		} catch (error) {
+			this.pumping = false;
+			this.fail(error);
+			return;
+		}
+		this.pumping = false;
+		await this.pump();
+	}
+
+	/** Reads until the queue holds QUEUE_LIMIT bytes or the body ends. */
+	private async pump(): Promise<void> {
+		const reader = this.reader;
+		if (!reader || this.closed) return;
+		this.pumping = true;
+		try {
+			while (this.queued < QUEUE_LIMIT && !this.closed) {
+				const { done, value } = await reader.read();
+				if (done) {
+					this.bodyDone = true;
+					break;
+				}
+				if (value.length === 0 || this.closed) continue;
+				this.queue.push(value);
+				this.queued += value.length;
+			}
+		} catch (error) {
+			this.fail(error);
+		} finally {
+			this.pumping = false;
+		}
+	}
+
+	private fail(error: unknown): void {
+		if (this.closed) return;
+		this.failure = new Error(`cannot fetch '${this.url}': ${describe(error)}`, { cause: error });
+	}
+}
+
+/** A chunk source over `location` (files need Node). */
+export function openChunks(location: ByteLocation): ChunkSource {
+	if (location.kind === 'url') return new FetchChunks(location.url);
+	const fs = nodeFs();
+	if (!fs) throw new TypeError(`'${location.path}' is a local file: only Node can read it`);
+	return new FileChunks(fs, location.path);
+}
+
+/** Up to `bytes` first bytes of `location` (fewer when the input is shorter). */
+export async function readPrefix(location: ByteLocation, bytes: number): Promise<Uint8Array> {
+	const out = new Uint8Array(bytes);
+	let filled = 0;
+	const source = openChunks(location);
+	try {
+		while (filled < bytes) {
+			const chunk = source.poll();
+			if (chunk === null) {
+				if (source.ended) break;
+				await new Promise((resolve) => setTimeout(resolve, 1));
+				continue;
+			}
+			const take = Math.min(chunk.length, bytes - filled);
+			out.set(chunk.subarray(0, take), filled);
+			filled += take;
+		}
+	} finally {
+		source.close();
+	}
+	return out.subarray(0, filled);
+}
