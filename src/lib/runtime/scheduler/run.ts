@@ -141,14 +141,28 @@ export class Run {
 
 		let onStopped: () => void = () => {};
 		const stopped = new Promise<void>((resolve) => (onStopped = resolve));
+		// Each hosting worker settles when its host returns, or when the worker dies (the pool
+		// replaces a dead worker itself; its `run` call would never answer).
+		const returned = new Set<number>();
+		const settle = new Map<number, () => void>();
+		const settled = hosting.map(
+			(w) =>
+				new Promise<void>((resolve) =>
+					settle.set(w, () => {
+						returned.add(w);
+						resolve();
+					})
+				)
+		);
 		const stopDeath = this.workers.onDeath((index, reason) => {
 			if (!hosting.includes(index)) return;
 			fail({ stage: this.stagesOn(index), message: `worker ${index} died: ${reason}`, seq: null });
+			settle.get(index)!();
 			onStopped();
 		});
 
 		const results = new Map<number, unknown>();
-		const pending = hosting.map((w) =>
+		for (const w of hosting) {
 			this.workers
 				.worker(w)
 				.api.run(this.spec, w)
@@ -163,12 +177,10 @@ export class Run {
 						onStopped();
 					}
 				)
-				.then(() => w)
-		);
+				.then(() => settle.get(w)!());
+		}
 		// A watchdog: once the run is stopped, hosts get `deadlineMs` to return, then are replaced.
-		const returned = new Set<number>();
-		pending.forEach((p) => p.then((w) => returned.add(w)));
-		const all = Promise.all(pending);
+		const all = Promise.all(settled);
 		const stopWatch = (async () => {
 			await stopped;
 			await Promise.race([all, sleep(this.deadlineMs)]);
