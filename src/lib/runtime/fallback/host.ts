@@ -1,0 +1,212 @@
+// The loop a worker runs for a fallback run (no SharedArrayBuffer): the same StageRunner steps
+// as scheduler/host.ts, over LocalPool, PortProducer/PortConsumer, LocalRing and LocalMetrics.
+//
+// Thread: one pool worker. It never blocks: when no hosted stage can move it *awaits* the next
+// message on any of its ports or its control port (Wakeup), or a 1 ms timer while a stage waits
+// for pool memory; a returned buffer arrives as a message too. Before every await it reports
+// its pops, so a producer waiting for room hears of them. While stages move it still yields
+// every few ms, because batches, returned buffers and stop requests arrive only as messages.
+//
+// Time accounting is scheduler/host.ts's: busy is kernel time, the rest of a turn is
+// backpressured when held on output or memory, idle otherwise, per stage and per edge.
+//
+// Ending: a worker whose stages all finished waits until every block it owns has come home,
+// then closes its producer ports. On a stop (cancel, or a failure anywhere) it disposes its
+// stages, hands back every queued or arriving batch unread, tells its consumers no batch
+// follows (QUIET), and waits up to `teardownMs` for its own buffers; blocks still away then are
+// reported as leaks in the outcome's pool stats.
+import type { StageFailure } from '../scheduler/spec';
+import { RUN_STATE, type RunState } from '../scheduler/control';
+import type { HostOptions } from '../scheduler/host';
+import { HELD, StageFailed, StageRunner, type StageRing } from '../scheduler/stage';
+import { LocalMetrics } from './local-metrics';
+import { LocalPool } from './local-pool';
+import { LocalRing } from './local-ring';
+import { PortConsumer, PortProducer } from './port-ring';
+import type { ControlToPage, ControlToWorker, FallbackHostOutcome, FallbackRunSpec } from './spec';
+import { Wakeup } from './wakeup';
+
+const YIELD_EVERY_MS = 4;
+const PARK_MS = 20;
+const MEMORY_RETRY_MS = 1;
+const POST_METRICS_EVERY_MS = 250;
+
+export async function fallbackHostRun(
+	spec: FallbackRunSpec,
+	options: HostOptions
+): Promise<FallbackHostOutcome> {
+	const { worker, kernels } = options;
+	const heapUsed = options.heapUsed ?? (() => 0);
+	const heapAtStart = heapUsed();
+	const yieldNow = options.yieldNow ?? defaultYield;
+	const wake = new Wakeup();
+	const pool = new LocalPool(spec.pool);
+	const metrics = new LocalMetrics(spec.metrics);
+	const control = spec.control;
+	let state: RunState = RUN_STATE.RUNNING;
+	control.onmessage = (event: MessageEvent) => {
+		const m = event.data as ControlToWorker;
+		if (m?.t === 'stop' && state === RUN_STATE.RUNNING) state = m.state;
+		wake.ring();
+	};
+	const post = (m: ControlToPage) => control.postMessage(m);
+
+	const producers: PortProducer[] = [];
+	const consumers: PortConsumer[] = [];
+	const locals: LocalRing[] = [];
+	const rings: StageRing[] = [];
+	for (const end of spec.ports) {
+		const ring =
+			end.side === 'producer'
+				? new PortProducer(end, pool, wake)
+				: new PortConsumer(end, pool, wake);
+		if (ring instanceof PortProducer) producers.push(ring);
+		else consumers.push(ring);
+		rings[end.ring] = ring;
+	}
+	for (const end of spec.local) locals.push((rings[end.ring] = new LocalRing(end, pool)));
+	const reportPops = () => {
+		for (const c of consumers) c.flush();
+	};
+
+	const stages: StageRunner[] = [];
+	let failure: StageFailure | null = null;
+	let results: { stage: number; value: unknown }[] = [];
+	try {
+		for (const s of spec.stages) {
+			if (s.worker !== worker) continue;
+			const factory = kernels[s.kernel];
+			if (!factory) throw new StageFailed(s.name, `unknown kernel '${s.kernel}'`, null);
+			let kernel;
+			try {
+				kernel = factory({
+					params: s.params,
+					kernels,
+					budgetBytes: spec.budgetBytes,
+					stageName: s.name,
+					inputSchemas: s.inputSchemas,
+					outputSchemas: s.outputSchemas,
+					instance: s.instance,
+					instances: s.instances
+				});
+			} catch (error) {
+				throw new StageFailed(s.name, errorText(error), null);
+			}
+			stages.push(new StageRunner(s, kernel, pool, rings, spec.ringEdge, metrics, spec.batchRows));
+		}
+
+		let last = performance.now();
+		let lastYield = last;
+		let lastPost = last;
+		while (state === RUN_STATE.RUNNING) {
+			let moved = false;
+			let allDone = true;
+			let heldOnMemory = false;
+			for (const stage of stages) {
+				if (stage.step()) moved = true;
+				if (!stage.done) allDone = false;
+				if (stage.held === HELD.MEMORY) heldOnMemory = true;
+			}
+			if (allDone) {
+				account(stages, metrics, last, (last = performance.now()));
+				break;
+			}
+			if (!moved) {
+				reportPops();
+				await wake.wait(heldOnMemory ? MEMORY_RETRY_MS : PARK_MS);
+				lastYield = performance.now();
+			}
+			const now = performance.now();
+			account(stages, metrics, last, now);
+			last = now;
+			if (now - lastYield >= YIELD_EVERY_MS) {
+				reportPops();
+				await yieldNow();
+				lastYield = performance.now();
+			}
+			if (now - lastPost >= POST_METRICS_EVERY_MS) {
+				metrics.workerHeap(worker, heapUsed(), 0, 0, 0);
+				post({ t: 'metrics', worker, snapshot: metrics.counters });
+				lastPost = now;
+			}
+		}
+		results = stages.map((s) => ({ stage: s.spec.index, value: s.result() }));
+	} catch (error) {
+		failure =
+			error instanceof StageFailed
+				? { stage: error.stage, message: error.message, seq: error.seq }
+				: { stage: `worker ${worker}`, message: errorText(error), seq: null };
+		// Tell the page at once, so it stops the other workers while this one winds down.
+		post({ t: 'failed', worker, failure });
+	}
+	for (const stage of stages) stage.dispose();
+
+	// Wind down: wait for every owned buffer to come home (and, once stopped, for each input's
+	// producer to say nothing more follows), bounded by teardownMs after a stop.
+	let deadline = Infinity;
+	const stopping = () => {
+		for (const c of consumers) c.drain();
+		for (const l of locals) l.drain();
+		for (const p of producers) p.quiet();
+		deadline = performance.now() + spec.teardownMs;
+	};
+	if (failure || state !== RUN_STATE.RUNNING) stopping();
+	for (;;) {
+		// Home: no owned block in use, and no adopted block still away downstream (its buffer
+		// must pass through here on its way back to its owner).
+		const stats = pool.stats();
+		const home = stats.blocksInUse === 0 && stats.adoptedInUse === 0;
+		if (home && (deadline === Infinity || consumers.every((c) => c.quietHeard))) break;
+		const now = performance.now();
+		if (now >= deadline) break;
+		reportPops();
+		await wake.wait(Math.min(PARK_MS, deadline - now));
+		if (deadline === Infinity && state !== RUN_STATE.RUNNING) stopping();
+	}
+	for (const p of producers) p.detachPort();
+	for (const c of consumers) c.detachPort();
+	control.onmessage = null;
+
+	metrics.workerHeap(worker, heapUsed(), 0, 0, 0);
+	const end = { pool: pool.stats(), metrics: metrics.counters };
+	if (failure) return { ok: false, cancelled: false, failure, ...end };
+	if (state !== RUN_STATE.RUNNING && stages.some((s) => !s.done)) {
+		return { ok: false, cancelled: state === RUN_STATE.CANCELLED, failure: null, ...end };
+	}
+	return { ok: true, result: { results, heapGrowth: heapUsed() - heapAtStart }, ...end };
+}
+
+/** Charges the wall time since `from` to each stage's busy, idle or backpressured counter. */
+function account(stages: StageRunner[], metrics: LocalMetrics, from: number, to: number): void {
+	const turnNs = (to - from) * 1e6;
+	for (const stage of stages) {
+		const busy = Math.min(stage.busyThisTurn, turnNs);
+		const rest = turnNs - busy;
+		stage.busyThisTurn = 0;
+		if (stage.done) {
+			metrics.stageTime(stage.spec.index, busy, 0, 0);
+			continue;
+		}
+		const blocked = stage.held === HELD.OUTPUT || stage.held === HELD.MEMORY;
+		metrics.stageTime(stage.spec.index, busy, blocked ? 0 : rest, blocked ? rest : 0);
+		if (stage.heldEdge >= 0) {
+			if (stage.held === HELD.OUTPUT) metrics.edgeProducerBlocked(stage.heldEdge, rest);
+			else if (stage.held === HELD.INPUT) metrics.edgeConsumerWaiting(stage.heldEdge, rest);
+		}
+	}
+}
+
+function errorText(error: unknown): string {
+	return error instanceof Error ? error.message : String(error);
+}
+
+let yieldChannel: MessageChannel | undefined;
+/** One trip through the event loop, so queued port messages are handled. */
+function defaultYield(): Promise<void> {
+	yieldChannel ??= new MessageChannel();
+	const channel = yieldChannel;
+	return new Promise((resolve) => {
+		channel.port1.onmessage = () => resolve();
+		channel.port2.postMessage(0);
+	});
+}

@@ -1,0 +1,364 @@
+// The fallback's ring channel: the methods a stage uses of RingChannel (StageRing), carried
+// over a MessagePort pair instead of a SharedArrayBuffer. For pages without cross-origin
+// isolation; slower (a postMessage per batch), same semantics.
+//
+// Threads: the producer thread holds a PortProducer over one port of a MessageChannel, the
+// consumer thread a PortConsumer over the other (they may be the same thread). Each side's
+// state lives in its own thread; the other side learns of changes only by message, and a
+// message is handled only while its host awaits (see wakeup.ts).
+//
+// Protocol (all on the one port pair, so each direction is in order):
+//   producer -> consumer   BATCH   the block's ArrayBuffer, transferred, with its descriptor
+//                          CLOSE   end of stream, after every BATCH
+//                          QUIET   teardown: no BATCH follows (sent when not closed)
+//   consumer -> producer   RETURN  a released block's buffer, transferred back (recycling),
+//                                  with the consumer's running count of pops
+//                          POPPED  the running count of pops alone
+//   either way             FAIL (with the message) and CANCEL; the first stop wins per side
+// Occupancy is pushed - popped as the producer last heard it, so a slot frees when the
+// consumer pops (as in the shared ring), not when it releases the block. The producer's view
+// of `popped` is stale in the safe direction: the ring looks fuller than it is. The consumer
+// reports pops with each RETURN and, through `flush()`, before its host parks, so a producer
+// waiting for room always hears of it.
+//
+// Memory: a pushed block's buffer leaves the producer's LocalPool (`detach`) but keeps the
+// reference the ring took; the consumer adopts it into its own LocalPool, and its last release
+// transfers it back, which reattaches it and drops that reference. Fan-out pushes one block
+// into several rings; only one of them can take the buffer, so while a block has more than one
+// reference each push sends a copy in a fresh block of the producer's pool (the last push,
+// with one reference left, transfers the original). If no block is free for the copy, tryPush
+// answers false, like a full ring, until a buffer comes back.
+//
+// Allocation: postMessage clones a small descriptor per batch (the message object and the
+// transfer list are reused); the consumer's queue grows to the ring's capacity once. The
+// try* methods never throw.
+import { NO_BLOCK, RING } from '../contracts';
+import type { BatchSlot, BlockHandle, RingStatus } from '../contracts';
+import { integrityFailed } from '../channel/messages';
+import { checksum } from '../memory/checksum';
+import type { LocalPool, ReturnPath } from './local-pool';
+import type { Wakeup } from './wakeup';
+
+export const MSG = {
+	BATCH: 0,
+	CLOSE: 1,
+	QUIET: 2,
+	RETURN: 3,
+	POPPED: 4,
+	FAIL: 5,
+	CANCEL: 6
+} as const;
+
+const OPEN = 0;
+const CLOSED = 1;
+const FAILED = 2;
+const CANCELLED = 3;
+const SEQ_MASK = 0x7fffffff;
+
+/** The slice of MessagePort a ring uses (DOM and Node ports alike). */
+export interface RingPort {
+	postMessage(message: unknown, transfer: Transferable[]): void;
+	onmessage: ((event: MessageEvent) => void) | null;
+	close(): void;
+}
+
+/** One end of a ring as a worker receives it at run start. */
+export interface PortRingEnd {
+	ring: number;
+	side: 'producer' | 'consumer';
+	port: MessagePort;
+	name: string;
+	capacity: number;
+	integrity: boolean;
+}
+
+interface Message {
+	t: number;
+	buffer: ArrayBuffer | null;
+	byteLength: number;
+	rows: number;
+	seq: number;
+	checksum: number;
+	token: number;
+	popped: number;
+	message: string;
+}
+
+abstract class PortEnd {
+	readonly name: string;
+	readonly capacity: number;
+	protected state = OPEN;
+	private failure: string | undefined;
+	protected readonly out: Message = {
+		t: 0,
+		buffer: null,
+		byteLength: 0,
+		rows: 0,
+		seq: 0,
+		checksum: 0,
+		token: 0,
+		popped: 0,
+		message: ''
+	};
+	protected readonly transfer: Transferable[] = [];
+
+	constructor(
+		end: PortRingEnd,
+		protected readonly port: RingPort,
+		protected readonly pool: LocalPool,
+		protected readonly wake: Wakeup
+	) {
+		this.name = end.name;
+		this.capacity = end.capacity;
+		port.onmessage = (event) => {
+			this.receive(event.data as Message);
+			wake.ring();
+		};
+	}
+
+	/** Either side: stops the ring with `message`; the first stop wins. */
+	fail(message: string): void {
+		if (!this.stopLocally(FAILED, message)) return;
+		this.send(MSG.FAIL, message);
+	}
+
+	/** Either side: stops the ring without an error. */
+	cancel(): void {
+		if (this.stopLocally(CANCELLED, undefined)) this.send(MSG.CANCEL, '');
+	}
+
+	error(): string | undefined {
+		return this.state === FAILED ? this.failure : undefined;
+	}
+
+	isClosed(): boolean {
+		return this.state !== OPEN;
+	}
+
+	protected receive(m: Message): void {
+		if (m.t === MSG.FAIL) this.stopLocally(FAILED, m.message);
+		else if (m.t === MSG.CANCEL) this.stopLocally(CANCELLED, undefined);
+	}
+
+	protected send(t: number, message: string): void {
+		const out = this.out;
+		out.t = t;
+		out.message = message;
+		this.transfer.length = 0;
+		this.port.postMessage(out, this.transfer);
+		out.message = '';
+	}
+
+	private stopLocally(to: number, message: string | undefined): boolean {
+		if (this.state === FAILED || this.state === CANCELLED) return false;
+		this.state = to;
+		this.failure = message;
+		return true;
+	}
+}
+
+/** The producer's end: tryPush, close; the consumer methods answer "nothing here". */
+export class PortProducer extends PortEnd {
+	private pushed = 0;
+	private popped = 0;
+	private seq = 0;
+	private quietSent = false;
+	private readonly integrity: boolean;
+
+	constructor(end: PortRingEnd, pool: LocalPool, wake: Wakeup) {
+		super(end, end.port, pool, wake);
+		this.integrity = end.integrity;
+	}
+
+	tryPush(block: BlockHandle, byteLength: number, rows: number): boolean {
+		if (this.state !== OPEN || this.pushed - this.popped >= this.capacity) return false;
+		const pool = this.pool;
+		let send = block;
+		if (pool.refCount(block) > 1) {
+			// Fan-out: other rings still need this block here, so this one gets a copy.
+			send = pool.tryAcquire(byteLength);
+			if (send === NO_BLOCK) return false;
+			new Uint8Array(pool.bufferOf(send), 0, byteLength).set(
+				new Uint8Array(pool.bufferOf(block), pool.offsetOf(block), byteLength)
+			);
+		}
+		const buffer = pool.detach(send);
+		if (!buffer) return false;
+		const out = this.out;
+		out.t = MSG.BATCH;
+		out.buffer = buffer;
+		out.byteLength = byteLength;
+		out.rows = rows;
+		out.seq = this.seq;
+		out.token = send;
+		out.checksum = this.integrity ? checksum(buffer, 0, byteLength) : 0;
+		this.transfer.length = 0;
+		this.transfer.push(buffer);
+		this.port.postMessage(out, this.transfer);
+		out.buffer = null;
+		this.transfer.length = 0;
+		// The copy went out: this ring's reference to the original is done with.
+		if (send !== block) pool.release(block);
+		this.pushed++;
+		this.seq = (this.seq + 1) & SEQ_MASK;
+		return true;
+	}
+
+	/** End of stream after what was pushed. No-op unless open. */
+	close(): void {
+		if (this.state !== OPEN) return;
+		this.state = CLOSED;
+		this.send(MSG.CLOSE, '');
+	}
+
+	/** Teardown: tells the consumer no batch follows, so it may stop listening. */
+	quiet(): void {
+		if (this.quietSent) return;
+		this.quietSent = true;
+		this.send(MSG.QUIET, '');
+	}
+
+	/** Batches pushed and not yet popped, as last heard. */
+	size(): number {
+		return this.pushed - this.popped;
+	}
+
+	tryPop(): boolean {
+		return false;
+	}
+
+	status(): RingStatus {
+		return this.state === FAILED
+			? RING.FAILED
+			: this.state === CANCELLED
+				? RING.CANCELLED
+				: RING.OK;
+	}
+
+	/** Closes the port (both ends); call once every pushed buffer is back, or at the deadline. */
+	detachPort(): void {
+		this.port.onmessage = null;
+		this.port.close();
+	}
+
+	protected override receive(m: Message): void {
+		if (m.t === MSG.RETURN || m.t === MSG.POPPED) {
+			if (m.popped > this.popped) this.popped = m.popped;
+			if (m.t === MSG.RETURN && m.buffer) {
+				if (this.pool.reattach(m.token, m.buffer)) this.pool.release(m.token);
+			}
+			return;
+		}
+		super.receive(m);
+	}
+}
+
+/** The consumer's end: tryPop, status; adopted blocks go home through giveBack. */
+export class PortConsumer extends PortEnd implements ReturnPath {
+	private readonly queue: (Message | undefined)[] = [];
+	private head = 0;
+	private popped = 0;
+	private reported = 0;
+	private draining = false;
+	/** The producer said no batch follows (CLOSE or QUIET). */
+	quietHeard = false;
+	private readonly integrity: boolean;
+
+	constructor(end: PortRingEnd, pool: LocalPool, wake: Wakeup) {
+		super(end, end.port, pool, wake);
+		this.integrity = end.integrity;
+	}
+
+	tryPop(out: BatchSlot): boolean {
+		if (this.state === FAILED || this.state === CANCELLED || this.head === this.queue.length)
+			return false;
+		const m = this.queue[this.head]!;
+		this.queue[this.head++] = undefined;
+		if (this.head === this.queue.length) this.queue.length = this.head = 0;
+		const buffer = m.buffer!;
+		this.popped++;
+		if (this.integrity) {
+			const sum = checksum(buffer, 0, m.byteLength);
+			if (sum !== m.checksum) {
+				this.giveBack(m.token, buffer);
+				this.fail(integrityFailed(this.name, m.seq, m.checksum, sum));
+				return false;
+			}
+		}
+		out.block = this.pool.adopt(buffer, this, m.token);
+		out.byteLength = m.byteLength;
+		out.rows = m.rows;
+		out.seq = m.seq;
+		out.checksum = m.checksum;
+		return true;
+	}
+
+	/** OK while batches may come, END once closed and drained, FAILED, CANCELLED. */
+	status(): RingStatus {
+		if (this.state === FAILED) return RING.FAILED;
+		if (this.state === CANCELLED) return RING.CANCELLED;
+		return this.state === CLOSED && this.head === this.queue.length ? RING.END : RING.OK;
+	}
+
+	/** Batches received and not yet popped. */
+	size(): number {
+		return this.queue.length - this.head;
+	}
+
+	tryPush(): boolean {
+		return false;
+	}
+
+	close(): void {}
+
+	/** Sends a released block's buffer home, with the pops so far. */
+	giveBack(token: number, buffer: ArrayBuffer): void {
+		const out = this.out;
+		out.t = MSG.RETURN;
+		out.token = token;
+		out.buffer = buffer;
+		out.popped = this.reported = this.popped;
+		this.transfer.length = 0;
+		this.transfer.push(buffer);
+		this.port.postMessage(out, this.transfer);
+		out.buffer = null;
+		this.transfer.length = 0;
+	}
+
+	/** Reports pops not yet reported; the host calls it before it parks. */
+	flush(): void {
+		if (this.reported === this.popped) return;
+		this.out.popped = this.reported = this.popped;
+		this.send(MSG.POPPED, '');
+	}
+
+	/** Teardown: returns every queued batch unread, and any that arrives later on arrival. */
+	drain(): void {
+		this.draining = true;
+		while (this.head < this.queue.length) {
+			const m = this.queue[this.head++]!;
+			this.popped++;
+			this.giveBack(m.token, m.buffer!);
+		}
+		this.queue.length = this.head = 0;
+	}
+
+	/** Stops listening (the producer closes the pair). */
+	detachPort(): void {
+		this.port.onmessage = null;
+	}
+
+	protected override receive(m: Message): void {
+		if (m.t === MSG.BATCH) {
+			if (!this.draining) this.queue.push(m);
+			else {
+				this.popped++;
+				this.giveBack(m.token, m.buffer!);
+			}
+		} else if (m.t === MSG.CLOSE) {
+			this.quietHeard = true;
+			if (this.state === OPEN) this.state = CLOSED;
+		} else if (m.t === MSG.QUIET) this.quietHeard = true;
+		else super.receive(m);
+	}
+}

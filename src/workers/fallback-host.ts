@@ -1,0 +1,27 @@
+// Pool worker for pages with or without SharedArrayBuffer: hosts stages of shared-memory runs
+// (`run`) and of message-passing runs (`runMessage`, see runtime/fallback). The same file runs
+// as a browser module Web Worker and a Node worker_thread; comlink carries control only.
+import { expose } from 'comlink';
+import { parentEndpoint } from '../lib/runtime/endpoint';
+import { fallbackHostRun } from '../lib/runtime/fallback/host';
+import type { FallbackHostApi } from '../lib/runtime/fallback/spec';
+import { hostRun } from '../lib/runtime/scheduler/host';
+import { mergeKernelTables } from '../lib/runtime/scheduler/kernel';
+import { TEST_KERNELS } from '../lib/runtime/scheduler/test-kernels';
+
+const kernels = mergeKernelTables(TEST_KERNELS);
+
+const heapUsed = (): number => {
+	const proc = (globalThis as { process?: { memoryUsage?: () => { heapUsed: number } } }).process;
+	if (proc?.memoryUsage) return proc.memoryUsage().heapUsed;
+	const memory = (performance as { memory?: { usedJSHeapSize: number } }).memory;
+	return memory?.usedJSHeapSize ?? 0;
+};
+
+const api: FallbackHostApi = {
+	run: (spec, worker) => hostRun(spec, { worker, kernels, heapUsed }),
+	runMessage: (spec, worker) => fallbackHostRun(spec, { worker, kernels, heapUsed }),
+	ping: () => 'pong'
+};
+
+expose(api, parentEndpoint());
