@@ -1,0 +1,184 @@
+// Pipelines compute the right answer: random documents over random data (nulls included) run on
+// real worker_threads pools of 1, 2 and 3 workers, with random batch sizes and memory budgets
+// (so random ring capacities), and every sink must hold exactly the rows the row-at-a-time
+// reference evaluator (test/reference/evaluate.ts) computes: same schema, same count, same
+// order-independent checksum, and the same order when no stage of the plan runs in parallel.
+// Seeded: a failure prints the seed and the shrunk document with both results.
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPipeline } from '../../src/lib/compiler/execute';
+import type { PipelineDocument } from '../../src/lib/graph/document';
+import type { TableResult } from '../../src/lib/nodes/table';
+import { createNodeWorkerPool } from '../../src/lib/runtime/scheduler/node-pool';
+import type { WorkerPool } from '../../src/lib/runtime/scheduler/worker-pool';
+import { checksum, rowDifference, rowText, type Cell } from '../reference/checksum';
+import { referenceResults, type RefResult } from '../reference/evaluate';
+import { Unrepresentable } from '../reference/expression';
+import { pipelineArb } from '../reference/pipelines-arb';
+
+const SEED = 20_250_601;
+const RUNS_PER_WORKER_COUNT = Number(process.env.PIPELINE_PROPERTY_RUNS ?? 350);
+const MIB = 1024 * 1024;
+/** Batches per source at most: a batch is a ring hop, so this bounds a case's time. */
+const MAX_BATCHES = 300;
+
+interface Case {
+	doc: PipelineDocument;
+	batchRows: number;
+	budgetBytes: number;
+}
+
+const caseArb = (maxSplits: number): fc.Arbitrary<Case> =>
+	fc
+		.tuple(
+			fc.oneof(fc.integer({ min: 1, max: 64 }), fc.integer({ min: 1, max: 5000 })),
+			fc.integer({ min: 32, max: 128 })
+		)
+		.chain(([batchRows, mib]) =>
+			pipelineArb(batchRows * MAX_BATCHES, maxSplits).map((doc) => ({
+				doc,
+				batchRows,
+				budgetBytes: mib * MIB
+			}))
+		);
+
+function describeCase(c: Case, workers: number): string {
+	return `workers ${workers}, batchRows ${c.batchRows}, budget ${c.budgetBytes / MIB} MiB\n${JSON.stringify(c.doc)}`;
+}
+
+/** Why `got` is not `want`, or null when they agree. */
+function mismatch(sink: string, got: TableResult | undefined, want: RefResult, ordered: boolean) {
+	if (!got) return `${sink}: no result`;
+	if (JSON.stringify(got.schema) !== JSON.stringify(want.schema))
+		return `${sink}: schema ${JSON.stringify(got.schema)}, want ${JSON.stringify(want.schema)}`;
+	const rows = got.rows as Cell[][];
+	if (got.total !== want.total || rows.length !== want.total)
+		return `${sink}: total ${got.total} (${rows.length} rows kept), want ${want.total}`;
+	const [g, w] = [checksum(rows), checksum(want.rows)];
+	if (g.sum !== w.sum || g.xor !== w.xor) {
+		const diff = rowDifference(rows, want.rows);
+		return `${sink}: rows differ\n  engine only: ${diff.extra.join(' ; ')}\n  reference only: ${diff.missing.join(' ; ')}`;
+	}
+	if (ordered) {
+		const at = rows.findIndex((r, i) => rowText(r) !== rowText(want.rows[i]));
+		if (at >= 0)
+			return `${sink}: row ${at} is ${rowText(rows[at])}, want ${rowText(want.rows[at])} (plan keeps order)`;
+	}
+	return null;
+}
+
+async function check(c: Case, workers: number, pool: WorkerPool): Promise<void> {
+	let want: Map<string, RefResult>;
+	const t0 = performance.now();
+	try {
+		want = referenceResults(c.doc);
+	} catch (error) {
+		// A derived int64 past 2^53: neither side is exactly comparable; skip the case.
+		if (error instanceof Unrepresentable) return void fc.pre(false);
+		throw error;
+	}
+	const started = startPipeline(c.doc, pool, {
+		workers,
+		batchRows: c.batchRows,
+		budgetBytes: c.budgetBytes
+	});
+	const t1 = performance.now();
+	const outcome = await started.outcome;
+	if (process.env.PP_TRACE) {
+		const batches = Math.ceil(((c.doc.nodes[0].params.rows as number) || 0) / c.batchRows);
+		console.log(
+			`ref ${(t1 - t0).toFixed(0)}ms run ${(performance.now() - t1).toFixed(0)}ms rows ${c.doc.nodes[0].params.rows} batches ${batches} nodes ${c.doc.nodes.length}`
+		);
+	}
+	if (outcome.status !== 'done') {
+		const why = JSON.stringify(outcome).slice(0, 2000);
+		throw new Error(`run ended ${outcome.status}: ${why}\n${describeCase(c, workers)}`);
+	}
+	const plan = started.compiled.plan!;
+	const ordered = plan.stages.every((s) => (s.instances ?? 1) === 1);
+	const problems: string[] = [];
+	for (const [sink, ref] of want) {
+		const problem = mismatch(sink, outcome.results.get(sink) as TableResult, ref, ordered);
+		if (problem) problems.push(problem);
+	}
+	if (problems.length)
+		throw new Error(
+			`${problems.join('\n')}\n${describeCase(c, workers)}\n${started.compiled.explain}`
+		);
+}
+
+/**
+ * Fan-outs a path may cross, by worker count. With several workers a fan-out inside a fanned-out
+ * branch loses rows (see the known-bug test below), so those shapes run on one worker only
+ * until it is fixed; then set this to 2 for every worker count.
+ */
+const MAX_SPLITS: Record<number, number> = { 1: 2, 2: 1, 3: 1 };
+
+/** gen → { table, filter → { table, table } }: the smallest document that hits the fan-out bug. */
+function fanOutIntoParallelChain(rows: number): PipelineDocument {
+	const node = (id: string, kind: string, params: Record<string, unknown>) => ({
+		id,
+		kind,
+		params,
+		position: { x: 0, y: 0 }
+	});
+	const edge = (from: string, to: string) => ({
+		id: `${from}-${to}`,
+		from: { node: from, port: 'out' },
+		to: { node: to, port: 'in' }
+	});
+	return {
+		version: 1,
+		id: 'fan-out',
+		name: 'source feeding a sink and a parallel chain',
+		nodes: [
+			node('gen', 'generator', { rows, seed: 1, columns: [{ name: 'a', type: 'int' }] }),
+			node('t0', 'table', { limit: 100_000 }),
+			node('f', 'filter', { expression: 'true' }),
+			node('t1', 'table', { limit: 100_000 }),
+			node('t2', 'table', { limit: 100_000 })
+		],
+		edges: [edge('gen', 't0'), edge('gen', 'f'), edge('f', 't1'), edge('f', 't2')]
+	};
+}
+
+describe('random pipelines give the reference result on worker pools', () => {
+	const pools = new Map<number, WorkerPool>();
+	beforeAll(() => {
+		for (const n of [1, 2, 3]) pools.set(n, createNodeWorkerPool(n));
+	});
+	afterAll(async () => {
+		await Promise.all([...pools.values()].map((p) => p.shutdown()));
+	});
+
+	for (const workers of [1, 2, 3]) {
+		const seed = SEED + workers;
+		it(`every sink holds exactly the reference rows with ${workers} worker(s) (seed ${seed})`, async () => {
+			let runs = 0;
+			await fc.assert(
+				fc.asyncProperty(caseArb(MAX_SPLITS[workers]), async (c) => {
+					runs++;
+					await check(c, workers, pools.get(workers)!);
+				}),
+				{ seed, numRuns: RUNS_PER_WORKER_COUNT }
+			);
+			expect(runs).toBeGreaterThanOrEqual(RUNS_PER_WORKER_COUNT);
+		}, 120_000);
+	}
+
+	// Known engine bug (compiler/physical.ts + scheduler/stage.ts): an output port that feeds a
+	// partitioned chain is marked round-robin, and emit() then deals batches round-robin over
+	// every ring of the port, so the port's other consumers (here table t0) get only a share of
+	// the rows and the chain's instances get the rest. When this starts to fail, the bug is fixed:
+	// drop `.fails` and raise MAX_SPLITS to 2 for every worker count.
+	it.fails(
+		'a source feeding a sink and a parallel chain gives every sink all rows (2 workers; known bug)',
+		async () => {
+			await check(
+				{ doc: fanOutIntoParallelChain(1000), batchRows: 100, budgetBytes: 32 * MIB },
+				2,
+				pools.get(2)!
+			);
+		}
+	);
+});
