@@ -6,18 +6,14 @@ import type { KernelTable } from '../runtime/scheduler/kernel';
 import { collect } from './collect';
 import { csvSource } from './csv-source';
 import { cast } from './cast';
-import { cast } from './cast';
 import { derive } from './derive';
 import { filter } from './filter';
 import { generator } from './generator';
 import { groupBy } from './group-by';
-import { groupBy } from './group-by';
 import { join } from './join';
-import { limit } from './limit';
 import { limit } from './limit';
 import { chainKernelFactory, type ChainStepSpec } from './kernels/chain';
 import { sampleDataset } from './sample-dataset';
-import { sample } from './sample';
 import { sample } from './sample';
 import { select } from './select';
 import { sort } from './sort';
@@ -33,10 +29,6 @@ export const NODE_KINDS: readonly NodeDefinition[] = [
 	filter,
 	derive,
 	select,
-	cast,
-	sample,
-	limit,
-	groupBy,
 	cast,
 	sample,
 	limit,
