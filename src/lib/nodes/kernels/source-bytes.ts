@@ -4,15 +4,19 @@
 // `ended` says whether the input is over). Two implementations:
 // - FileChunks (Node): `readSync` into one reused buffer; a chunk is always ready. A chunk is
 //   valid until the next poll (the CSV parser copies what it keeps).
-// - FetchChunks (browser and Node): `fetch()` started on the first poll; a pump reads the body
-//   with `getReader()` into a queue and stops while QUEUE_LIMIT bytes wait, so memory stays
-//   bounded whatever the file size. The pump runs on the worker's event loop, which the stage
-//   host turns only when it yields (about every 20 ms while stages are blocked), so each yield
+// - FetchChunks (browsers): `fetch()` started on the first poll; a pump reads the body with
+//   `getReader()` into a queue and stops while QUEUE_LIMIT bytes wait, so memory stays bounded
+//   whatever the file size. The pump runs on the worker's event loop, which the stage host
+//   turns only when it yields (about every 20 ms while stages are blocked), so each yield
 //   refills up to QUEUE_LIMIT bytes.
+// - NodeFetchChunks (Node, source-fetch-node.ts): the same over a helper thread, because a
+//   Node stage host's yields do not let socket I/O progress.
 //
 // `readPrefix` reads the first bytes of a source (schema probing on the main thread).
 import type * as Fs from 'node:fs';
-import { nodeFs, type ByteLocation } from './source-locate';
+import type * as WorkerThreads from 'node:worker_threads';
+import { NodeFetchChunks } from './source-fetch-node';
+import { isNodeRuntime, nodeFs, type ByteLocation } from './source-locate';
 
 /** Bytes per file read. */
 export const FILE_CHUNK_BYTES = 256 * 1024;
@@ -152,7 +156,11 @@ class FetchChunks implements ChunkSource {
 
 /** A chunk source over `location` (files need Node). */
 export function openChunks(location: ByteLocation): ChunkSource {
-	if (location.kind === 'url') return new FetchChunks(location.url);
+	if (location.kind === 'url') {
+		if (!isNodeRuntime()) return new FetchChunks(location.url);
+		const threads = process.getBuiltinModule('node:worker_threads') as typeof WorkerThreads;
+		return new NodeFetchChunks(threads, location.url, QUEUE_LIMIT);
+	}
 	const fs = nodeFs();
 	if (!fs) throw new TypeError(`'${location.path}' is a local file: only Node can read it`);
 	return new FileChunks(fs, location.path);

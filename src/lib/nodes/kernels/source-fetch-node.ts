@@ -1,0 +1,104 @@
+// Fetching a URL in Node for a kernel that cannot wait on its own event loop.
+//
+// Why a helper thread: a stage host's loop runs synchronously and, in Node, its event-loop
+// yields (MessageChannel round trips) never reach libuv's poll phase, so a fetch() started on
+// the stage's thread never even connects. So in Node the download runs on a small helper
+// worker_thread (inline CommonJS, no file to resolve), which posts each body chunk on a
+// MessagePort; the kernel takes them with `receiveMessageOnPort`, which needs no event loop.
+//
+// Threads: the helper only writes the port (chunks, then { done } or { error }); the kernel's
+// thread only reads it and posts back credit (bytes consumed). Backpressure: the helper keeps at
+// most QUEUE_LIMIT bytes posted and unconsumed. Allocates one copy of each chunk (transferred).
+import type * as WorkerThreads from 'node:worker_threads';
+import type { ChunkSource } from './source-bytes';
+
+const HELPER = `
+const { workerData } = require('node:worker_threads');
+const { url, port, limit } = workerData;
+let credit = limit;
+let wake = null;
+port.on('message', (n) => {
+	credit += n;
+	if (wake !== null && credit > 0) { const w = wake; wake = null; w(); }
+});
+(async () => {
+	try {
+		const response = await fetch(url);
+		if (!response.ok) throw new Error('the server answered HTTP ' + response.status + ' ' + response.statusText);
+		if (!response.body) throw new Error('the response has no body');
+		const reader = response.body.getReader();
+		for (;;) {
+			while (credit <= 0) await new Promise((resolve) => (wake = resolve));
+			const { done, value } = await reader.read();
+			if (done) break;
+			if (value.byteLength === 0) continue;
+			const copy = value.slice();
+			credit -= copy.byteLength;
+			port.postMessage({ chunk: copy }, [copy.buffer]);
+		}
+		port.postMessage({ done: true });
+	} catch (error) {
+		port.postMessage({ error: error && error.message ? error.message : String(error) });
+	} finally {
+		port.close();
+	}
+})();
+`;
+
+type HelperMessage = { chunk: Uint8Array } | { done: true } | { error: string };
+
+export class NodeFetchChunks implements ChunkSource {
+	ended = false;
+	private port: WorkerThreads.MessagePort | null = null;
+	private worker: WorkerThreads.Worker | null = null;
+	private failure: Error | null = null;
+
+	constructor(
+		private readonly threads: typeof WorkerThreads,
+		private readonly url: string,
+		private readonly limit: number
+	) {}
+
+	poll(): Uint8Array | null {
+		if (this.failure) throw this.failure;
+		if (this.ended) return null;
+		if (this.port === null) this.start();
+		const received = this.threads.receiveMessageOnPort(this.port!);
+		if (received === undefined) return null;
+		const message = received.message as HelperMessage;
+		if ('chunk' in message) {
+			this.port!.postMessage(message.chunk.byteLength); // credit: these bytes left the queue
+			return message.chunk;
+		}
+		if ('done' in message) {
+			this.ended = true;
+			this.close();
+			return null;
+		}
+		this.failure = new Error(`cannot fetch '${this.url}': ${message.error}`);
+		this.close();
+		throw this.failure;
+	}
+
+	close(): void {
+		this.port?.close();
+		this.port = null;
+		void this.worker?.terminate();
+		this.worker = null;
+	}
+
+	private start(): void {
+		const { port1, port2 } = new this.threads.MessageChannel();
+		this.port = port1;
+		this.worker = new this.threads.Worker(HELPER, {
+			eval: true,
+			workerData: { url: this.url, port: port2, limit: this.limit },
+			transferList: [port2]
+		});
+		// The helper must not keep a finished process alive, nor crash it with an error.
+		this.worker.unref();
+		this.worker.on('error', (error) => {
+			this.failure ??= new Error(`cannot fetch '${this.url}': ${error.message}`);
+		});
+	}
+}
