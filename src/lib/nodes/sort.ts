@@ -7,7 +7,8 @@ import * as v from 'valibot';
 import type { FrameSchema } from '../runtime/batch/types';
 import type { Kernel, KernelSetup } from '../runtime/scheduler/kernel';
 import { ColumnStore } from './kernels/sort-columns';
-import { rowComparator, sortedPermutation, type SortKey } from './kernels/sort-compare';
+import { resolveKeys, type SortKey } from './kernels/sort-compare';
+import { sortedPermutation } from './kernels/sort-radix';
 import { frameByteLimit, SortedEmitter } from './kernels/sort-emit';
 import { sortMessages } from './kernels/sort-messages';
 import type { NodeDefinition, NodeProblem } from './types';
@@ -49,7 +50,7 @@ export function sortKeySummary(by: readonly SortKey[]): string {
 function sortKernel(setup: KernelSetup): Kernel {
 	const { by } = setup.params as Params;
 	const schema = setup.inputSchemas[0];
-	const cmp = rowComparator(schema, by);
+	const keys = resolveKeys(schema, by);
 	let store = new ColumnStore(schema.types);
 	let emitter: SortedEmitter | null = null;
 	return {
@@ -69,7 +70,7 @@ function sortKernel(setup: KernelSetup): Kernel {
 				setup.stageName,
 				schema,
 				store,
-				sortedPermutation(store.columns, store.rows, cmp),
+				sortedPermutation(store.columns, store.rows, keys),
 				store.rows,
 				frameByteLimit(setup.budgetBytes)
 			);

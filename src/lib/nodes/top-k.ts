@@ -12,7 +12,8 @@
 import * as v from 'valibot';
 import type { Kernel, KernelSetup } from '../runtime/scheduler/kernel';
 import { ColumnStore } from './kernels/sort-columns';
-import { rowComparator, sortedPermutation } from './kernels/sort-compare';
+import { resolveKeys, rowComparator } from './kernels/sort-compare';
+import { sortedPermutation } from './kernels/sort-radix';
 import { frameByteLimit, SortedEmitter } from './kernels/sort-emit';
 import { sortMessages } from './kernels/sort-messages';
 import { sortKeyProblems, sortKeys, sortKeySummary } from './sort';
@@ -38,7 +39,8 @@ const MIN_SLACK = 4096;
 function topKKernel(setup: KernelSetup): Kernel {
 	const { k, by } = setup.params as Params;
 	const schema = setup.inputSchemas[0];
-	const cmp = rowComparator(schema, by);
+	const keys = resolveKeys(schema, by);
+	const cmp = rowComparator(keys);
 	const threshold = k + Math.max(k, MIN_SLACK);
 	let store = new ColumnStore(schema.types);
 	let spare = new ColumnStore(schema.types);
@@ -49,7 +51,7 @@ function topKKernel(setup: KernelSetup): Kernel {
 
 	/** Sorts the store and keeps its first k rows (in order). */
 	function compact(): void {
-		const order = sortedPermutation(store.columns, store.rows, cmp);
+		const order = sortedPermutation(store.columns, store.rows, keys);
 		const keep = Math.min(k, store.rows);
 		spare.clear();
 		spare.append(store.view, order, keep);
@@ -86,7 +88,7 @@ function topKKernel(setup: KernelSetup): Kernel {
 		},
 		finish(ctx) {
 			if (!emitter) {
-				const order = sortedPermutation(store.columns, store.rows, cmp);
+				const order = sortedPermutation(store.columns, store.rows, keys);
 				emitter = new SortedEmitter(
 					'top-k',
 					setup.stageName,

@@ -5,7 +5,7 @@
 // int64, uint64 and timestamps as bigints (exact); booleans false < true; strings by UTF-8
 // bytes, which is code-point order. `descending` flips the values' order only: nulls go where
 // `nulls` says ('last' by default) in either direction, as SQL's NULLS FIRST/LAST do. Ties on
-// every key keep arrival order (`sortedPermutation` breaks them by row index: a stable sort).
+// every key keep arrival order (both orders break them by row index: a stable sort).
 import type { ColumnType, ColumnView } from '../../runtime/contracts';
 import type { FrameSchema } from '../../runtime/batch/types';
 
@@ -43,7 +43,7 @@ function compareBools(a: ColumnView, ia: number, b: ColumnView, ib: number): num
 	return x - y;
 }
 
-function compareStrings(a: ColumnView, ia: number, b: ColumnView, ib: number): number {
+export function compareStrings(a: ColumnView, ia: number, b: ColumnView, ib: number): number {
 	const ao = a.offsets!;
 	const bo = b.offsets!;
 	const av = a.values as Uint8Array;
@@ -78,10 +78,11 @@ function isNull(col: ColumnView, row: number): boolean {
 	return col.nullCount > 0 && !((col.validity![row >>> 3] >>> (row & 7)) & 1);
 }
 
-function keyCompare(c: number, type: ColumnType, key: SortKey): RowCompare {
-	const cmp = valueCompare(type);
+function keyCompare(key: ResolvedKey): RowCompare {
+	const c = key.index;
+	const cmp = valueCompare(key.type);
 	const dir = key.descending ? -1 : 1;
-	const nullSide = key.nulls === 'first' ? -1 : 1;
+	const nullSide = key.nullsFirst ? -1 : 1;
 	return (a, ia, b, ib) => {
 		const ca = a[c];
 		const cb = b[c];
@@ -92,15 +93,33 @@ function keyCompare(c: number, type: ColumnType, key: SortKey): RowCompare {
 	};
 }
 
-/** The comparator of `keys` over rows of `schema`; TypeError naming a key column it lacks. */
-export function rowComparator(schema: FrameSchema, keys: readonly SortKey[]): RowCompare {
+/** A sort key resolved against a schema: column index and type. */
+export interface ResolvedKey {
+	index: number;
+	type: ColumnType;
+	descending: boolean;
+	nullsFirst: boolean;
+}
+
+/** `keys` resolved against `schema`; TypeError naming a key column it lacks. */
+export function resolveKeys(schema: FrameSchema, keys: readonly SortKey[]): ResolvedKey[] {
 	if (keys.length === 0) throw new TypeError('sort keys must name at least one column');
-	const parts = keys.map((key) => {
-		const c = schema.names.indexOf(key.column);
-		if (c < 0)
+	return keys.map((key) => {
+		const index = schema.names.indexOf(key.column);
+		if (index < 0)
 			throw new TypeError(`sort key '${key.column}' is not a column (${schema.names.join(', ')})`);
-		return keyCompare(c, schema.types[c], key);
+		return {
+			index,
+			type: schema.types[index],
+			descending: key.descending,
+			nullsFirst: key.nulls === 'first'
+		};
 	});
+}
+
+/** The comparator of `keys` (see resolveKeys). */
+export function rowComparator(keys: readonly ResolvedKey[]): RowCompare {
+	const parts = keys.map((key) => keyCompare(key));
 	if (parts.length === 1) return parts[0];
 	if (parts.length === 2) {
 		const [first, second] = parts;
@@ -115,12 +134,11 @@ export function rowComparator(schema: FrameSchema, keys: readonly SortKey[]): Ro
 	};
 }
 
-/** Row indices 0..rows-1 of `columns` in `cmp` order; equal rows keep their index order. */
-export function sortedPermutation(
-	columns: ColumnView[],
-	rows: number,
-	cmp: RowCompare
-): Uint32Array {
+/**
+ * Row indices 0..rows-1 in `cmp` order, equal rows in index order: the comparison-sort
+ * definition of the order `sortedPermutation` (sort-radix.ts) computes faster.
+ */
+export function comparatorOrder(columns: ColumnView[], rows: number, cmp: RowCompare): Uint32Array {
 	const perm = new Uint32Array(rows);
 	for (let i = 0; i < rows; i++) perm[i] = i;
 	perm.sort((x, y) => cmp(columns, x, columns, y) || x - y);
