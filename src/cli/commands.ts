@@ -13,6 +13,7 @@ import { defaultPoolSize } from '../lib/runtime/pool-size';
 import { createNodeWorkerPool } from '../lib/runtime/scheduler/node-pool';
 import { poolOptions } from '../lib/runtime/scheduler/run';
 import type { CliOptions } from './args';
+import { EXIT } from './exit-codes';
 import { metricsReport, writeMetricsReport } from './metrics-report';
 import { datasetContext, readPipelineFile, splitDiagnostics } from './pipeline-file';
 import {
@@ -24,8 +25,6 @@ import {
 } from './progress';
 import { renderResult } from './results';
 import { formatCount } from './text-table';
-
-export const EXIT = { OK: 0, FAILED: 1, USAGE: 2, INTERRUPTED: 130 } as const;
 
 /** Where a command writes: results to `out`, errors and progress to `err`. */
 export interface CliIo {
@@ -65,7 +64,11 @@ async function compileFile(
 		io.err(`error: --budget is too small: ${errorText(error)}`);
 		return null;
 	}
-	const ctx = await datasetContext(file.document);
+	const { ctx, errors: unreadable } = await datasetContext(file.document);
+	if (unreadable.length > 0) {
+		unreadable.forEach((line) => io.err(line));
+		return null;
+	}
 	const compiled = compile(file.document, compileOptions, ctx);
 	if (!compiled.plan) {
 		const { errors } = splitDiagnostics(compiled.diagnostics, file.document);

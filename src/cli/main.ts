@@ -1,7 +1,8 @@
 // `sluice` on the command line: runs a pipeline file on Node worker_threads, or explains its
 // plan. `bin/sluice.mjs` registers tsx and calls `main`; the return value is the exit code.
 import { parseCliArgs, USAGE } from './args';
-import { EXIT, explainCommand, runCommand, type CliIo } from './commands';
+import type { CliIo } from './commands';
+import { EXIT } from './exit-codes';
 
 /** Process streams and signals; a second Ctrl-C while a run is stopping exits at once. */
 export function processIo(): CliIo {
@@ -37,6 +38,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
 		return EXIT.OK;
 	}
 	try {
+		// Loaded only now, so `--help` and bad flags answer without loading the engine.
+		const { explainCommand, runCommand } = await import('./commands');
 		return parsed.options.command === 'run'
 			? await runCommand(parsed.options, io)
 			: await explainCommand(parsed.options, io);

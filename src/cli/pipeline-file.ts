@@ -5,7 +5,7 @@ import type { Diagnostic } from '../lib/graph/diagnostics';
 import type { PipelineDocument } from '../lib/graph/document';
 import { loadDocument } from '../lib/graph/load';
 import { kindLookup, nodeKind } from '../lib/nodes/catalogue';
-import { NO_DATASETS } from '../lib/compiler/logical';
+import { DatasetRegistry, probeDocumentDatasets } from '../lib/nodes/datasets';
 import type { InferContext } from '../lib/nodes/types';
 
 export type PipelineFile =
@@ -13,7 +13,7 @@ export type PipelineFile =
 
 /** What a user reads for one diagnostic: one line, naming the node or edge it concerns. */
 export function diagnosticLine(d: Diagnostic, doc: PipelineDocument | null): string {
-	let message = d.message.replace(/\s*\n\s*/g, ' ');
+	let message = oneLine(d.message);
 	if (d.node !== undefined) {
 		const subject = `node '${d.node}'`;
 		// The compiler starts its messages with the node's display name; the id says it already.
@@ -71,7 +71,23 @@ export async function readPipelineFile(path: string): Promise<PipelineFile> {
 	return { ok: true, document: loaded.document, warnings };
 }
 
-/** The schemas of datasets the document's sources name, as far as they can be known here. */
-export async function datasetContext(_doc: PipelineDocument): Promise<InferContext> {
-	return NO_DATASETS;
+/**
+ * The schemas of the datasets the document's CSV sources name, read from the first bytes of
+ * each file or URL; a source that cannot be read is an error line naming its node.
+ */
+export async function datasetContext(
+	doc: PipelineDocument
+): Promise<{ ctx: InferContext; errors: string[] }> {
+	const registry = new DatasetRegistry();
+	const problems = await probeDocumentDatasets(doc, registry);
+	const errors = problems.map((p) => {
+		const message = oneLine(p.message);
+		const why = message.includes(p.source) ? message : `cannot read '${p.source}': ${message}`;
+		return `error: node '${p.node}': ${why}`;
+	});
+	return { ctx: registry, errors };
+}
+
+function oneLine(text: string): string {
+	return text.replace(/\s*\n\s*/g, ' ');
 }

@@ -1,6 +1,7 @@
 // Sink results as text: a table sink as an aligned table (at most PRINTED_ROWS rows), statistics
 // as one row per column, a collect sink as its row count, anything else as JSON.
 import type { ColumnType } from '../lib/runtime/contracts';
+import type { StatisticsResult } from '../lib/nodes/statistics';
 import type { Cell, TableResult } from '../lib/nodes/table';
 import { formatCount, formatNumber, textTable, type TextColumn } from './text-table';
 
@@ -8,6 +9,9 @@ import { formatCount, formatNumber, textTable, type TextColumn } from './text-ta
 export const PRINTED_ROWS = 20;
 
 const DAY_MS = 86_400_000;
+/** Most frequent values shown per statistics row. */
+const TOP_VALUES = 3;
+const TEMPORAL: ReadonlySet<string> = new Set(['date32', 'timestamp']);
 const NUMERIC: ReadonlySet<string> = new Set([
 	'int8',
 	'int16',
@@ -57,11 +61,17 @@ export function resultRowCount(result: unknown): number | null {
 export function cellText(value: Cell, type: ColumnType): string {
 	if (value === null) return 'null';
 	if (typeof value === 'number') {
-		if (type === 'timestamp') return new Date(value).toISOString().replace('.000Z', 'Z');
-		if (type === 'date32') return new Date(value * DAY_MS).toISOString().slice(0, 10);
+		if (type === 'timestamp') return isoTime(value).replace('.000Z', 'Z');
+		if (type === 'date32') return isoTime(value * DAY_MS).slice(0, 10);
 		return formatNumber(value);
 	}
 	return String(value);
+}
+
+/** ISO text of ms since the epoch; the number itself when out of Date's range. */
+function isoTime(ms: number): string {
+	const date = new Date(Math.round(ms));
+	return Number.isNaN(date.getTime()) ? String(ms) : date.toISOString();
 }
 
 function plural(n: number, word: string): string {
@@ -88,35 +98,50 @@ function tableLines(result: TableResult): string[] {
 	return lines;
 }
 
-function valueText(value: unknown): string {
-	if (value === null || value === undefined) return '';
-	if (typeof value === 'number') return formatNumber(value);
-	if (typeof value === 'bigint') return value.toLocaleString('en-US');
-	if (typeof value === 'string' || typeof value === 'boolean') return String(value);
-	return JSON.stringify(value, jsonReplacer);
+/** Statistics as one row per column: counts, range and mean, distinct values, top values. */
+function statisticsLines(result: StatisticsResult): string[] {
+	const columns: TextColumn[] = [
+		{ header: 'column', right: false },
+		{ header: 'type', right: false },
+		{ header: 'count', right: true },
+		{ header: 'nulls', right: true },
+		{ header: 'min', right: true },
+		{ header: 'max', right: true },
+		{ header: 'mean', right: true },
+		{ header: 'distinct', right: true },
+		{ header: 'most frequent', right: false }
+	];
+	const bound = (value: number | null, type: ColumnType): string =>
+		value === null ? '' : cellText(value, type);
+	const rows = result.columns.map((c) => [
+		c.name,
+		c.type,
+		formatCount(c.count),
+		formatCount(c.nulls),
+		bound(c.min, c.type),
+		bound(c.max, c.type),
+		// A mean of dates or times is a date or time (to the second); of integers, a fraction.
+		c.mean === null
+			? ''
+			: TEMPORAL.has(c.type)
+				? bound(c.type === 'timestamp' ? Math.round(c.mean / 1000) * 1000 : c.mean, c.type)
+				: formatNumber(c.mean),
+		`${c.distinctExact ? '' : '≈'}${formatCount(c.distinct)}`,
+		(c.top ?? [])
+			.slice(0, TOP_VALUES)
+			.map((t) => `${t.value} (${formatCount(t.count)})`)
+			.join(', ')
+	]);
+	return textTable(columns, rows);
 }
 
-/** A list of per-column records (statistics) as one table row per record. */
-function recordLines(records: Obj[]): string[] {
-	const keys: string[] = [];
-	for (const r of records) for (const k of Object.keys(r)) if (!keys.includes(k)) keys.push(k);
-	const columns: TextColumn[] = keys.map((k) => ({
-		header: k,
-		right: records.some((r) => typeof r[k] === 'number')
-	}));
-	return textTable(
-		columns,
-		records.map((r) => keys.map((k) => valueText(r[k])))
+function isStatistics(result: unknown): result is StatisticsResult {
+	return (
+		isObj(result) &&
+		result.kind === 'statistics' &&
+		Array.isArray(result.columns) &&
+		result.columns.every(isObj)
 	);
-}
-
-/** Records of a statistics result: its `columns` list (or `rows`) when those are objects. */
-function statisticsRecords(result: Obj): Obj[] | null {
-	for (const key of ['columns', 'stats', 'rows']) {
-		const list = result[key];
-		if (Array.isArray(list) && list.length > 0 && list.every(isObj)) return list;
-	}
-	return null;
 }
 
 export function jsonReplacer(_key: string, value: unknown): unknown {
@@ -136,10 +161,7 @@ export function renderResult(title: string, result: unknown): string[] {
 	const count = resultRowCount(result);
 	const head = count === null ? title : `${title}: ${plural(count, 'row')}`;
 	if (isTable(result)) return [head, ...tableLines(result)];
-	if (isObj(result) && result.kind === 'statistics') {
-		const records = statisticsRecords(result);
-		if (records) return [head, ...recordLines(records)];
-	}
+	if (isStatistics(result)) return [head, ...statisticsLines(result)];
 	if (isObj(result) && result.kind === 'collect') return [head];
 	if (result === undefined) return [`${title}: no result`];
 	return [head, JSON.stringify(result, jsonReplacer, 2)];

@@ -67,7 +67,8 @@ describe('each example pipeline', () => {
 			const x = new Map(doc.nodes.map((n) => [n.id, n.position.x]));
 			for (const e of doc.edges) expect(x.get(e.from.node)!, e.id).toBeLessThan(x.get(e.to.node)!);
 
-			const ctx = await datasetContext(doc);
+			const { ctx, errors: unreadable } = await datasetContext(doc);
+			expect(unreadable, file).toEqual([]);
 			const started = startPipeline(doc, pool, { batchRows: 4096 }, ctx);
 			expect(splitDiagnostics(started.compiled.diagnostics, doc).errors, file).toEqual([]);
 			const outcome = await started.outcome;
