@@ -79,9 +79,9 @@ export function collected(result: unknown): Table {
 }
 
 /** Column `name` of `table` as plain JS values (timestamps and dates as ms numbers). */
-export function columnValues(table: Table, name: string): unknown[] {
-	const column = table.getChild(name);
-	if (!column) expect.fail(`no column '${name}' in ${table.schema.names.join(', ')}`);
+export function columnValues(table: Table, name: PropertyKey): unknown[] {
+	const column = table.getChild(String(name));
+	if (!column) expect.fail(`no column '${String(name)}' in ${table.schema.names.join(', ')}`);
 	const out: unknown[] = [];
 	for (let i = 0; i < column.length; i++) {
 		const v: unknown = column.get(i);

@@ -8,7 +8,7 @@
 // murmur3 fmix), read straight from the column without decoding.
 //
 // Distinct count: exact (a Set of keys) up to EXACT_DISTINCT keys, then a HyperLogLog of 2^14
-// registers seeded with those keys: standard error 1.04 / sqrt(16384) ≈ 0.8 % (so within
+// registers seeded with those keys, read with Ertl's estimator: standard error 1.04 / sqrt(16384) ≈ 0.8 % (so within
 // ±2.5 % about 99.7 % of the time). "Exact" means exact up to a 53-bit key collision
 // (probability about n² / 2^54: 5e-9 for 10,000 values).
 //
@@ -22,6 +22,8 @@ export const EXACT_DISTINCT = 10_000;
 export const TOP_CAPACITY = 10_000;
 const HLL_BITS = 14;
 const HLL_REGISTERS = 1 << HLL_BITS;
+/** Hash bits a register's rank is counted in: ranks run 1..RANK_BITS + 1. */
+const RANK_BITS = 32;
 const TWO_32 = 4294967296;
 
 function fmix(h: number): number {
@@ -57,6 +59,32 @@ export function bytesKey(bytes: Uint8Array, start: number, end: number): number 
 	return (b >>> 11) * TWO_32 + a;
 }
 
+function sigma(x: number): number {
+	if (x === 1) return Infinity;
+	let y = 1;
+	let z = x;
+	for (;;) {
+		x *= x;
+		const before = z;
+		z += x * y;
+		y += y;
+		if (z === before) return z;
+	}
+}
+
+function tau(x: number): number {
+	if (x === 0 || x === 1) return 0;
+	let y = 1;
+	let z = 1 - x;
+	for (;;) {
+		x = Math.sqrt(x);
+		const before = z;
+		y *= 0.5;
+		z -= (1 - x) ** 2 * y;
+		if (z === before) return z / 3;
+	}
+}
+
 /** Distinct values: an exact key set, then a HyperLogLog (see the file header). */
 export class DistinctCounter {
 	private exact: Set<number> | null = new Set();
@@ -78,19 +106,15 @@ export class DistinctCounter {
 
 	estimate(): number {
 		if (this.exact !== null) return this.exact.size;
+		// Ertl's improved estimator ("New cardinality estimation algorithms for HyperLogLog
+		// sketches", 2017): unbiased from empty to full registers, no range corrections.
 		const m = HLL_REGISTERS;
-		const registers = this.registers!;
-		let sum = 0;
-		let zeros = 0;
-		for (let i = 0; i < m; i++) {
-			sum += 2 ** -registers[i];
-			if (registers[i] === 0) zeros++;
-		}
-		const alpha = 0.7213 / (1 + 1.079 / m);
-		const raw = (alpha * m * m) / sum;
-		// Small range: linear counting is the better estimate while registers are still empty.
-		if (raw <= 2.5 * m && zeros > 0) return Math.round(m * Math.log(m / zeros));
-		return Math.round(raw);
+		const histogram = new Float64Array(RANK_BITS + 2);
+		for (const rank of this.registers!) histogram[rank]++;
+		let z = m * tau(1 - histogram[RANK_BITS + 1] / m);
+		for (let k = RANK_BITS; k >= 1; k--) z = 0.5 * (z + histogram[k]);
+		z += m * sigma(histogram[0] / m);
+		return Math.round((m * m) / (2 * Math.LN2 * z));
 	}
 
 	private toSketch(): void {
