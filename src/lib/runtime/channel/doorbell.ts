@@ -1,44 +1,60 @@
 // Doorbells: where a thread parks when none of its rings can move, and how another thread wakes it.
+// A wake-up is paid for only when someone has announced that it may sleep: a ring() nobody waits
+// for is one shared load.
 //
-// Threads: each doorbell belongs to ONE parking thread (a pool worker, or the page's main thread).
-// Any thread may ring it. A worker hosting several stages uses one doorbell for all its rings, so
-// a push into any of its input rings or a pop from any of its output rings wakes it.
+// Threads: each doorbell belongs to ONE parking thread (a pool worker, or the page's main thread,
+// which may have several async parks pending on it at once). Any thread may ring it. A worker
+// hosting several stages uses one doorbell for all its rings, so a push into any of its input
+// rings or a pop from any of its output rings wakes it.
 //
 // Layout (`createDoorbells(count)`): one 64-byte line per doorbell, so ringing one never
 // invalidates the cache line another thread spins on. `DoorbellDescriptor.index` is the doorbell's
 // number n (0..count-1), NOT an Int32 index; doorbell n uses two Int32 cells of line n:
-//   n * INT32_PER_LINE + VALUE    ring counter, bumped by every ring(); only a change matters
-//   n * INT32_PER_LINE + WAITERS  how many parkers are inside Atomics.wait/waitAsync right now
+//   n * INT32_PER_LINE + VALUE    wake counter, bumped by a ring() that finds ARMED set
+//   n * INT32_PER_LINE + WAITERS  (parkers << 1) | ARMED: parkers between prepare() and the end
+//                                 of their sleep, and whether one announced itself since the
+//                                 last bump (one CAS changes both, so they never disagree)
 //
-// Protocol (no lost wake-ups): a parker reads `value()` BEFORE it checks for work, then parks
-// with `park(seen)`. A ringer publishes its work first (e.g. the ring's TAIL store), then bumps
-// VALUE. If the ring lands after `value()` was read, VALUE !== seen and Atomics.wait returns at
-// once ("not-equal"); if it landed before, the parker's check already saw the work.
+// Protocol (no lost wake-ups; every operation below is a sequentially consistent Atomics op):
+//   parker:  seen = prepare()   reads VALUE, THEN counts itself in WAITERS and sets ARMED
+//            re-check for work  (the ring's TAIL/HEAD/STATE, or a whole scheduler pass)
+//            found work -> cancelPrepare(); none -> sleep(seen, ms) (Atomics.wait on VALUE)
+//   ringer:  publish the work (e.g. the ring's TAIL store), THEN ring(): load WAITERS; if ARMED,
+//            clear ARMED with Atomics.and and, if this call cleared it, bump VALUE and notify.
+// Either the parker's re-check sees the work, or the work was published after the re-check and
+// so after ARMED was set: then the ringer sees ARMED, or some ringer cleared it after the parker
+// set it, and that ringer bumps VALUE after the parker read `seen`, so sleep(seen) returns at
+// once or is notified. This is why prepare() reads VALUE BEFORE arming: read after, it could
+// already include a bump made for an earlier ring, and a second ringer that finds ARMED cleared
+// would then skip the bump the sleeper needs (the forced-interleaving spec shows it).
+// "Wake once per sleep": only the ringer that clears ARMED bumps and notifies; the rings after it
+// are one load each until a parker arms again. The last parker to leave (count 1 -> 0) clears
+// ARMED with the same CAS, so a parker that found work leaves no wake-up for ringers to pay.
+// A ringer that cleared ARMED may notify late and wake a LATER sleep whose `seen` already includes
+// its bump; sleep() treats such an 'ok' with VALUE unchanged as spurious and sleeps again.
 //
-// Ordering of the notify shortcut: ring() bumps VALUE then reads WAITERS; park() bumps WAITERS
-// then lets Atomics.wait compare VALUE. All four are sequentially consistent, so either the ringer
-// sees WAITERS > 0 and notifies, or the parker's wait sees the new VALUE and does not sleep.
-// Skipping Atomics.notify when nobody waits keeps ring() to two uncontended atomics. A ringer
-// that read WAITERS > 0 may notify late, waking a LATER park whose `seen` already includes its
-// bump; park() treats such an 'ok' with VALUE unchanged as spurious and sleeps again.
+// Staleness: waiters() is a snapshot. Only whether VALUE moved away from `seen` means anything;
+// a wrapped counter is fine (2^32 bumps between a prepare and its sleep: never).
 //
-// Staleness: value() and waiters() are snapshots; only whether VALUE moved away from `seen`
-// means anything, and a wrapped counter is fine (2^32 rings between a read and its park: never).
-//
-// Who may block: park() uses Atomics.wait and is for workers only (browsers forbid it on the main
-// thread); the main thread uses parkAsync() (Atomics.waitAsync, or a 1 ms timer poll where the
-// browser lacks it). Allocation: ring/value/park allocate nothing;
-// parkAsync allocates the promise it returns.
+// Who may block: sleep() uses Atomics.wait and is for workers only (browsers forbid it on the
+// main thread); the main thread uses sleepAsync() (Atomics.waitAsync, or a 1 ms timer poll where
+// the browser lacks it). Every prepare() must be followed by exactly one cancelPrepare(), sleep()
+// or sleepAsync(). Allocation: ring/prepare/cancelPrepare/sleep allocate nothing; sleepAsync
+// allocates the promise it returns.
 import type { DoorbellDescriptor } from '../contracts';
 
-/** Int32 offset of the ring counter from the start of its line. */
+/** Int32 offset of the wake counter from the start of its line. */
 export const VALUE = 0;
-/** Int32 offset of the count of threads parked on the doorbell right now. */
+/** Int32 offset of the parker count and ARMED flag: `(parkers << 1) | ARMED`. */
 export const WAITERS = 1;
+/** Bit of the WAITERS cell: a parker announced itself and no ring has bumped VALUE since. */
+export const ARMED = 1;
+/** What one parker adds to the WAITERS cell. */
+export const ONE_PARKER = 2;
 /** Int32 cells per 64-byte cache line. */
 export const INT32_PER_LINE = 16;
-/** Loads of VALUE before park() gives up the core; a few hundred nanoseconds. */
-export const SPIN_LOADS = 50;
+/** Failed attempts a blocking push/pop retries before it prepares to sleep; a microsecond or so. */
+export const SPIN_TRIES = 50;
 
 /** A SharedArrayBuffer holding `count` doorbells, each on its own 64-byte line. */
 export function createDoorbells(count: number): SharedArrayBuffer {
@@ -72,71 +88,94 @@ export class Doorbell {
 		this.waitersAt = d.index * INT32_PER_LINE + WAITERS;
 	}
 
-	/** Wakes whoever parks on this doorbell. Call it after publishing the work it announces. */
+	/** Wakes whoever prepared to sleep here. Call it after publishing the work it announces. */
 	ring(): void {
-		// Publishes "something changed": any park(seen) that starts from now on returns at once.
-		Atomics.add(this.cells, this.valueAt, 1);
-		// Read after the add (see header): 0 here means no parker can sleep through the bump.
-		if (Atomics.load(this.cells, this.waitersAt) > 0) {
-			// Wakes every parker; a shared doorbell may have a sync and an async waiter at once.
-			Atomics.notify(this.cells, this.valueAt);
-		}
-	}
-
-	/** The ring counter. Read it BEFORE checking for work, then `park(seen)`. */
-	value(): number {
-		return Atomics.load(this.cells, this.valueAt);
-	}
-
-	/** Threads parked here right now (a snapshot; tests use it to know a waiter has gone to sleep). */
-	waiters(): number {
-		return Atomics.load(this.cells, this.waitersAt);
+		const cells = this.cells;
+		// Read after the caller published its work (see header): ARMED clear means any parker
+		// that arms from now on re-checks after arming and finds that work itself.
+		if ((Atomics.load(cells, this.waitersAt) & ARMED) === 0) return;
+		// Only the ringer that clears ARMED pays for the wake-up; the others saw it cleared.
+		if ((Atomics.and(cells, this.waitersAt, ~ARMED) & ARMED) === 0) return;
+		// Publishes "rung": a sleep(seen) whose seen predates this bump returns at once.
+		Atomics.add(cells, this.valueAt, 1);
+		// Wakes every parker; the main thread may have several async sleeps on one doorbell.
+		Atomics.notify(cells, this.valueAt);
 	}
 
 	/**
-	 * Spins briefly, then sleeps until the doorbell rings or `timeoutMs` passes (Infinity: no
-	 * limit). True if the value moved away from `seen`, false only on timeout. Workers only.
+	 * Announces that this thread may sleep and returns the `seen` value to sleep on. Re-check for
+	 * work AFTER this call; then cancelPrepare() if there was some, else sleep(seen, ms).
 	 */
-	park(seen: number, timeoutMs: number): boolean {
+	prepare(): number {
 		const cells = this.cells;
-		for (let i = 0; i < SPIN_LOADS; i++) {
-			if (Atomics.load(cells, this.valueAt) !== seen) return true;
-		}
-		const deadline = performance.now() + timeoutMs;
-		// Announce the parker before Atomics.wait compares VALUE (pairs with ring()'s add-then-load).
-		Atomics.add(cells, this.waitersAt, 1);
-		let changed: boolean;
+		// VALUE first, then arm (see header): a bump after this read is a ring we must not miss.
+		const seen = Atomics.load(cells, this.valueAt);
 		for (;;) {
-			const woke = Atomics.wait(cells, this.valueAt, seen, deadline - performance.now());
-			changed = Atomics.load(cells, this.valueAt) !== seen;
-			// 'ok' with VALUE unchanged is a stale notify: a ringer that saw WAITERS > 0 during an
-			// earlier park notified only now. Sleep again for the time that is left.
-			if (changed || woke === 'timed-out' || performance.now() >= deadline) break;
+			const w = Atomics.load(cells, this.waitersAt);
+			// Publishes this parker: ringers now bump VALUE and notify instead of skipping.
+			if (Atomics.compareExchange(cells, this.waitersAt, w, (w + ONE_PARKER) | ARMED) === w)
+				return seen;
 		}
-		// Withdraws the parker: from here on ring() may skip the notify again.
-		Atomics.sub(cells, this.waitersAt, 1);
+	}
+
+	/** Withdraws a prepare() whose re-check found work. */
+	cancelPrepare(): void {
+		this.leave();
+	}
+
+	/**
+	 * Sleeps until a ring() after the matching prepare() or `timeoutMs` passes (Infinity: no
+	 * limit), then withdraws the announcement. True if rung, false on timeout. Workers only.
+	 */
+	sleep(seen: number, timeoutMs: number): boolean {
+		const cells = this.cells;
+		let changed = Atomics.load(cells, this.valueAt) !== seen;
+		if (!changed) {
+			const deadline = performance.now() + timeoutMs;
+			for (;;) {
+				const woke = Atomics.wait(cells, this.valueAt, seen, deadline - performance.now());
+				changed = Atomics.load(cells, this.valueAt) !== seen;
+				// 'ok' with VALUE unchanged is a late notify from a ringer that bumped before our
+				// prepare() read VALUE. Sleep again for the time that is left.
+				if (changed || woke === 'timed-out' || performance.now() >= deadline) break;
+			}
+		}
+		this.leave();
 		return changed;
 	}
 
-	/** The main thread's park: Atomics.waitAsync, no spinning, never blocks the event loop. */
-	async parkAsync(seen: number, timeoutMs: number): Promise<boolean> {
+	/** The main thread's sleep: Atomics.waitAsync, never blocks the event loop. */
+	async sleepAsync(seen: number, timeoutMs: number): Promise<boolean> {
 		const cells = this.cells;
 		const deadline = performance.now() + timeoutMs;
-		// Announce the parker before waitAsync compares VALUE (pairs with ring()'s add-then-load).
-		Atomics.add(cells, this.waitersAt, 1);
 		let changed: boolean;
 		try {
 			for (;;) {
 				const woke = await waitAsync(cells, this.valueAt, seen, deadline - performance.now());
 				changed = Atomics.load(cells, this.valueAt) !== seen;
-				// 'ok' with VALUE unchanged is a stale notify (see park()): wait again.
+				// 'ok' with VALUE unchanged is a late notify (see sleep()): wait again.
 				if (changed || woke === 'timed-out' || performance.now() >= deadline) break;
 			}
 		} finally {
-			// Withdraws the parker: from here on ring() may skip the notify again.
-			Atomics.sub(cells, this.waitersAt, 1);
+			this.leave();
 		}
 		return changed;
+	}
+
+	/** Parkers between prepare() and the end of their sleep right now (a snapshot, for tests). */
+	waiters(): number {
+		return Atomics.load(this.cells, this.waitersAt) >>> 1;
+	}
+
+	/** Uncounts one parker; the last one out also clears ARMED, so idle rings stay one load. */
+	private leave(): void {
+		const cells = this.cells;
+		for (;;) {
+			const w = Atomics.load(cells, this.waitersAt);
+			const next = w - ONE_PARKER < ONE_PARKER ? 0 : w - ONE_PARKER;
+			// Publishes the withdrawal: with no parker left, ring() is back to one load.
+			if (Atomics.compareExchange(cells, this.waitersAt, w, next) === w) return;
+		}
 	}
 }
 

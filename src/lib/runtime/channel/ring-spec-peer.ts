@@ -36,11 +36,15 @@ function produce(c: StressCase, prng: Prng): string | undefined {
 			const status = ring.push(block, (block ^ i) & 0xfffff, i & 0xffff, 15_000);
 			if (status !== RING.OK) return `push ${i} returned ${status}: ${ring.error() ?? ''}`;
 		} else {
-			for (;;) {
-				const seen = bell.value();
-				if (ring.tryPush(block, (block ^ i) & 0xfffff, i & 0xffff)) break;
+			// The scheduler's loop: try; announce (prepare); try again; sleep only if that failed too.
+			for (let announced = false, seen = 0; ; announced = !announced) {
+				if (ring.tryPush(block, (block ^ i) & 0xfffff, i & 0xffff)) {
+					if (announced) bell.cancelPrepare();
+					break;
+				}
 				if (ring.status() !== RING.OK) return `tryPush ${i}: ring stopped: ${ring.error() ?? ''}`;
-				if (!bell.park(seen, 15_000)) return `tryPush ${i}: parked 15 s without a pop`;
+				if (!announced) seen = bell.prepare();
+				else if (!bell.sleep(seen, 15_000)) return `tryPush ${i}: slept 15 s without a pop`;
 			}
 		}
 	}
@@ -58,12 +62,18 @@ function consume(c: StressCase, prng: Prng): string | undefined {
 		let status: RingStatus = RING.OK;
 		if (c.mode === 'blocking') status = ring.pop(out, 15_000);
 		else {
-			for (;;) {
-				const seen = bell.value();
-				if (ring.tryPop(out)) break;
+			for (let announced = false, seen = 0; ; announced = !announced) {
+				if (ring.tryPop(out)) {
+					if (announced) bell.cancelPrepare();
+					break;
+				}
 				status = ring.status();
-				if (status !== RING.OK) break;
-				if (!bell.park(seen, 15_000)) return `tryPop ${i}: parked 15 s without a push`;
+				if (status !== RING.OK) {
+					if (announced) bell.cancelPrepare();
+					break;
+				}
+				if (!announced) seen = bell.prepare();
+				else if (!bell.sleep(seen, 15_000)) return `tryPop ${i}: slept 15 s without a push`;
 			}
 		}
 		if (status === RING.END) return i === c.count ? undefined : `END after ${i} of ${c.count}`;
@@ -102,10 +112,11 @@ function echo(task: Extract<PeerTask, { task: 'echo' }>): PeerResult {
 	const out = newSlot();
 	let moved = 0;
 	let holding = false;
-	// One doorbell for both rings, as a worker hosting several stages does: read it, try every
-	// move, and park only when neither ring could move.
+	// One doorbell for both rings, as a worker hosting several stages does: try every move; when
+	// none could, announce (prepare) and try them all again; sleep only when that pass failed too.
+	let announced = false;
+	let seen = 0;
 	for (;;) {
-		const seen = bell.value();
 		let progressed = false;
 		if (!holding && fromMain.tryPop(out)) holding = progressed = true;
 		if (holding && toMain.tryPush(out.block, out.byteLength, out.rows)) {
@@ -116,9 +127,13 @@ function echo(task: Extract<PeerTask, { task: 'echo' }>): PeerResult {
 		if (!holding && fromMain.status() === RING.END) break;
 		if (fromMain.status() > RING.END || toMain.status() > RING.END)
 			return { failure: `echo stopped: ${fromMain.error() ?? toMain.error() ?? 'cancelled'}` };
-		if (!progressed && !bell.park(seen, 15_000))
-			return { failure: `echo parked 15 s, moved ${moved}` };
+		if (progressed && announced) bell.cancelPrepare();
+		else if (!progressed && !announced) seen = bell.prepare();
+		else if (!progressed && !bell.sleep(seen, 15_000))
+			return { failure: `echo slept 15 s, moved ${moved}` };
+		announced = !progressed && !announced;
 	}
+	if (announced) bell.cancelPrepare();
 	toMain.close();
 	return { moved };
 }

@@ -45,10 +45,13 @@ describe('RingChannel setup', () => {
 			producerBell: producerBell.descriptor,
 			consumerBell: consumerBell.descriptor
 		});
+		// Both owners announce that they may sleep; a rung bell then returns from sleep at once.
+		let seen = [producerBell.prepare(), consumerBell.prepare()];
 		ring.tryPush(1, 2, 3);
-		expect([producerBell.value(), consumerBell.value()]).toEqual([0, 1]);
+		expect([producerBell.sleep(seen[0], 0), consumerBell.sleep(seen[1], 0)]).toEqual([false, true]);
+		seen = [producerBell.prepare(), consumerBell.prepare()];
 		ring.tryPop(newSlot());
-		expect([producerBell.value(), consumerBell.value()]).toEqual([1, 1]);
+		expect([producerBell.sleep(seen[0], 0), consumerBell.sleep(seen[1], 0)]).toEqual([true, false]);
 	});
 });
 
@@ -204,41 +207,60 @@ describe('RingChannel lifecycle', () => {
 });
 
 describe('RingChannel waits without losing a wake-up (forced interleavings, one thread)', () => {
-	it('consumer finds the ring empty, producer pushes before it parks: the park returns at once', () => {
+	it('consumer announces, finds the ring empty, producer pushes before it sleeps: the sleep returns at once', () => {
 		const { producer, consumer, out } = pair(2);
 		const bell = new Doorbell(producer.descriptor.consumerBell);
-		// 1. Consumer reads its doorbell BEFORE looking at the ring.
-		const seen = bell.value();
-		// 2. Consumer looks: empty.
+		// 1. Consumer announces itself on its doorbell BEFORE its (re-)check of the ring.
+		const seen = bell.prepare();
+		// 2. Consumer re-checks: empty.
 		expect(consumer.tryPop(out)).toBe(false);
-		// 3. Producer pushes exactly now: publishes TAIL, then bumps the consumer's doorbell.
+		// 3. Producer pushes exactly now: publishes TAIL, then rings; the bell is armed, so it bumps.
 		expect(producer.tryPush(7, 0, 0)).toBe(true);
-		// 4. Consumer parks on the value from step 1: it has moved, so no sleep at all.
-		expect(bell.park(seen, 10_000)).toBe(true);
+		// 4. Consumer sleeps on the value from step 1: it has moved, so no sleep at all.
+		expect(bell.sleep(seen, 10_000)).toBe(true);
 		// 5. Consumer looks again and finds the batch.
 		expect(consumer.tryPop(out) && out.block === 7).toBe(true);
 	});
 
-	it('reading the doorbell AFTER the check would sleep through that push (why the order matters)', () => {
+	it('a push before the announcement rings nobody: only the re-check after prepare() sees it', () => {
 		const { producer, consumer, out } = pair(2);
 		const bell = new Doorbell(producer.descriptor.consumerBell);
-		expect(consumer.tryPop(out)).toBe(false); // 1. look: empty
-		producer.tryPush(7, 0, 0); // 2. push lands
-		const late = bell.value(); // 3. wrong order: value read after the push
-		expect(bell.park(late, 20)).toBe(false); // 4. sleeps the full timeout: a lost wake-up
+		expect(consumer.tryPop(out)).toBe(false); // 1. first look: empty
+		producer.tryPush(7, 0, 0); // 2. push lands; nobody announced, so the ring is one load
+		const seen = bell.prepare(); // 3. consumer announces
+		// 4. Skipping the re-check and sleeping would sleep the full timeout: a lost wake-up ...
+		expect(bell.sleep(seen, 20)).toBe(false);
 		expect(consumer.canPop()).toBe(true); // ...with a batch waiting all along
+		// 5. ... which is why push()/pop() and the scheduler try once more after prepare().
+		const again = bell.prepare();
+		expect(consumer.tryPop(out) && out.block === 7).toBe(true);
+		bell.cancelPrepare();
+		expect(bell.waiters()).toBe(0);
+		expect(again).toBe(seen);
 	});
 
-	it('producer finds the ring full, consumer pops before it parks: the park returns at once', () => {
+	it('producer announces, finds the ring full, consumer pops before it sleeps: the sleep returns at once', () => {
 		const { producer, consumer, out } = pair(2);
 		const bell = new Doorbell(producer.descriptor.producerBell);
 		producer.tryPush(1, 0, 0);
 		producer.tryPush(2, 0, 0);
-		const seen = bell.value(); // 1. producer reads its doorbell
-		expect(producer.tryPush(3, 0, 0)).toBe(false); // 2. full
+		const seen = bell.prepare(); // 1. producer announces itself
+		expect(producer.tryPush(3, 0, 0)).toBe(false); // 2. re-check: full
 		expect(consumer.tryPop(out)).toBe(true); // 3. consumer frees a slot, rings the producer
-		expect(bell.park(seen, 10_000)).toBe(true); // 4. park returns at once
+		expect(bell.sleep(seen, 10_000)).toBe(true); // 4. sleep returns at once
 		expect(producer.tryPush(3, 0, 0)).toBe(true); // 5. room now
+	});
+
+	it('a blocking pop withdraws its announcement whether it sleeps, times out or finds a batch', () => {
+		const { producer, consumer, out } = pair(2);
+		const bell = new Doorbell(producer.descriptor.consumerBell);
+		expect(consumer.pop(out, 5)).toBe(RING.TIMED_OUT);
+		expect(bell.waiters()).toBe(0);
+		producer.tryPush(4, 0, 0);
+		expect(consumer.pop(out, 5)).toBe(RING.OK);
+		producer.close();
+		expect(consumer.pop(out, 5)).toBe(RING.END);
+		expect(bell.waiters()).toBe(0);
 	});
 
 	it('popAsync and pushAsync on one thread wake each other through the doorbells', async () => {

@@ -22,16 +22,20 @@
 // canPush()/canPop() true stays true for the side that asked (only it can undo it); size() is a
 // snapshot that may already be off by the time the caller acts on it.
 //
-// Waiting: push/pop read their doorbell's value, try, and only then park on that value, so a pop
-// or push that lands in between changes the doorbell and the park returns at once (no lost
-// wake-up). A push rings the consumer's doorbell, a pop the producer's: a worker hosting several
-// stages shares one doorbell across all its rings and wakes for whichever can move.
+// Waiting (the protocol is in doorbell.ts): push/pop try first and return on success without
+// reading the clock or touching a doorbell. A refused attempt is retried SPIN_TRIES times (the
+// other side is usually a microsecond away); then the waiter announces itself with prepare(),
+// tries once more (a pop or push that landed before the announcement rang nobody, so only this
+// re-check can see it), and sleeps on the value prepare() returned only if that re-check failed
+// too. A push rings the consumer's doorbell, a pop the producer's; a ring is one shared load
+// unless the doorbell's owner has prepared to sleep. A worker hosting several stages shares one
+// doorbell across all its rings and wakes for whichever can move.
 //
 // Allocation: tryPush/tryPop/canPush/canPop/size/status allocate nothing and never throw (the
 // integrity failure path builds its message). error(), fail() and the async waits allocate.
 import type { BatchSlot, BlockHandle, BlockMemory, RingStatus } from '../contracts';
 import { RING } from '../contracts';
-import { Doorbell } from './doorbell';
+import { Doorbell, SPIN_TRIES } from './doorbell';
 import * as L from './ring-layout';
 import {
 	checkRingDescriptor,
@@ -183,64 +187,109 @@ export class RingChannel {
 
 	/** Producer, workers only: waits for room. OK, or END (already closed), FAILED, CANCELLED, TIMED_OUT. */
 	push(block: BlockHandle, byteLength: number, rows: number, timeoutMs = Infinity): RingStatus {
-		const deadline = performance.now() + timeoutMs;
+		if (this.tryPush(block, byteLength, rows)) return RING.OK; // no clock, no doorbell
+		const bell = this.producerBell;
+		let deadline = -1;
 		for (;;) {
-			// Bell value BEFORE the attempt: a pop after this read changes it and park() returns.
-			const seen = this.producerBell.value();
-			if (this.tryPush(block, byteLength, rows)) return RING.OK;
+			for (let i = 0; i < SPIN_TRIES; i++)
+				if (this.tryPush(block, byteLength, rows)) return RING.OK;
 			const refusal = this.pushRefusal();
 			if (refusal !== RING.OK) return refusal;
-			const left = deadline - performance.now();
-			if (left <= 0) return RING.TIMED_OUT;
-			this.producerBell.park(seen, left);
+			const now = performance.now();
+			if (deadline < 0) deadline = now + timeoutMs;
+			if (now >= deadline) return RING.TIMED_OUT;
+			const seen = bell.prepare();
+			// Re-check AFTER announcing: a pop (or a stop) before prepare() rang nobody.
+			if (this.tryPush(block, byteLength, rows)) {
+				bell.cancelPrepare();
+				return RING.OK;
+			}
+			const stopped = this.pushRefusal();
+			if (stopped !== RING.OK) {
+				bell.cancelPrepare();
+				return stopped;
+			}
+			bell.sleep(seen, deadline - now);
 		}
 	}
 
 	/** Consumer, workers only: waits for a batch. OK, END once closed and drained, FAILED, CANCELLED, TIMED_OUT. */
 	pop(out: BatchSlot, timeoutMs = Infinity): RingStatus {
-		const deadline = performance.now() + timeoutMs;
+		if (this.tryPop(out)) return RING.OK; // no clock, no doorbell
+		const bell = this.consumerBell;
+		let deadline = -1;
 		for (;;) {
-			// Bell value BEFORE the attempt: a push after this read changes it and park() returns.
-			const seen = this.consumerBell.value();
-			if (this.tryPop(out)) return RING.OK;
+			for (let i = 0; i < SPIN_TRIES; i++) if (this.tryPop(out)) return RING.OK;
 			const status = this.status();
 			if (status !== RING.OK) return status;
-			const left = deadline - performance.now();
-			if (left <= 0) return RING.TIMED_OUT;
-			this.consumerBell.park(seen, left);
+			const now = performance.now();
+			if (deadline < 0) deadline = now + timeoutMs;
+			if (now >= deadline) return RING.TIMED_OUT;
+			const seen = bell.prepare();
+			// Re-check AFTER announcing: a push (or a close) before prepare() rang nobody.
+			if (this.tryPop(out)) {
+				bell.cancelPrepare();
+				return RING.OK;
+			}
+			const stopped = this.status();
+			if (stopped !== RING.OK) {
+				bell.cancelPrepare();
+				return stopped;
+			}
+			bell.sleep(seen, deadline - now);
 		}
 	}
 
-	/** push() for the main thread: parks with Atomics.waitAsync, never blocks. */
+	/** push() for the main thread: sleeps with Atomics.waitAsync, never blocks. */
 	async pushAsync(
 		block: BlockHandle,
 		byteLength: number,
 		rows: number,
 		timeoutMs = Infinity
 	): Promise<RingStatus> {
+		const bell = this.producerBell;
 		const deadline = performance.now() + timeoutMs;
 		for (;;) {
-			const seen = this.producerBell.value(); // before the attempt, as in push()
 			if (this.tryPush(block, byteLength, rows)) return RING.OK;
 			const refusal = this.pushRefusal();
 			if (refusal !== RING.OK) return refusal;
 			const left = deadline - performance.now();
 			if (left <= 0) return RING.TIMED_OUT;
-			await this.producerBell.parkAsync(seen, left);
+			const seen = bell.prepare();
+			// Re-check AFTER announcing, as in push().
+			if (this.tryPush(block, byteLength, rows)) {
+				bell.cancelPrepare();
+				return RING.OK;
+			}
+			if (this.pushRefusal() !== RING.OK) {
+				bell.cancelPrepare();
+				continue; // the loop reports the refusal
+			}
+			await bell.sleepAsync(seen, left);
 		}
 	}
 
-	/** pop() for the main thread: parks with Atomics.waitAsync, never blocks. */
+	/** pop() for the main thread: sleeps with Atomics.waitAsync, never blocks. */
 	async popAsync(out: BatchSlot, timeoutMs = Infinity): Promise<RingStatus> {
+		const bell = this.consumerBell;
 		const deadline = performance.now() + timeoutMs;
 		for (;;) {
-			const seen = this.consumerBell.value(); // before the attempt, as in pop()
 			if (this.tryPop(out)) return RING.OK;
 			const status = this.status();
 			if (status !== RING.OK) return status;
 			const left = deadline - performance.now();
 			if (left <= 0) return RING.TIMED_OUT;
-			await this.consumerBell.parkAsync(seen, left);
+			const seen = bell.prepare();
+			// Re-check AFTER announcing, as in pop().
+			if (this.tryPop(out)) {
+				bell.cancelPrepare();
+				return RING.OK;
+			}
+			if (this.status() !== RING.OK) {
+				bell.cancelPrepare();
+				continue; // the loop reports the status
+			}
+			await bell.sleepAsync(seen, left);
 		}
 	}
 

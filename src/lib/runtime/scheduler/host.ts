@@ -1,9 +1,9 @@
 // The loop a pool worker runs: it hosts one or more stages of a run and moves whichever can.
 //
 // Thread: one pool worker (browser Web Worker or Node worker_thread). It blocks only in
-// `Doorbell.park`, and only when no hosted stage could move; every ring this worker produces
-// into or consumes from rings this worker's doorbell, so it wakes when any input gets data or
-// any output gets room. Waiting for pool memory has no doorbell: the host re-checks every
+// `Doorbell.sleep`, and only when no hosted stage could move in two passes, the second made
+// after `Doorbell.prepare` announced it; every ring this worker produces into or consumes from
+// rings this worker's doorbell, so it wakes when any input gets data or any output gets room. Waiting for pool memory has no doorbell: the host re-checks every
 // millisecond while a stage is held on memory.
 //
 // Time accounting: each loop turn measures its wall time; a stage's kernel time is busy, and
@@ -52,6 +52,8 @@ export async function hostRun(spec: RunSpec, options: HostOptions): Promise<Host
 	const yieldNow = options.yieldNow ?? defaultYield;
 
 	const stages: StageRunner[] = [];
+	let announced = false; // between myBell.prepare() and its sleep or cancelPrepare
+	let seen = 0;
 	try {
 		for (const s of spec.stages) {
 			if (s.worker !== worker) continue;
@@ -78,7 +80,6 @@ export async function hostRun(spec: RunSpec, options: HostOptions): Promise<Host
 		let last = performance.now();
 		let lastYield = last;
 		while (runState(control) === RUN_STATE.RUNNING) {
-			const seen = myBell.value();
 			let moved = false;
 			let allDone = true;
 			let heldOnMemory = false;
@@ -91,7 +92,12 @@ export async function hostRun(spec: RunSpec, options: HostOptions): Promise<Host
 				account(stages, metrics, last, (last = performance.now()));
 				break;
 			}
-			if (!moved) myBell.park(seen, heldOnMemory ? MEMORY_RETRY_MS : PARK_MS);
+			// A pass that moved nothing announces this worker (prepare), and the next pass is the
+			// re-check; only a re-check that moves nothing sleeps (protocol: channel/doorbell.ts).
+			if (moved && announced) myBell.cancelPrepare();
+			else if (!moved && !announced) seen = myBell.prepare();
+			else if (!moved) myBell.sleep(seen, heldOnMemory ? MEMORY_RETRY_MS : PARK_MS);
+			announced = !moved && !announced;
 			const now = performance.now();
 			account(stages, metrics, last, now);
 			last = now;
@@ -122,6 +128,7 @@ export async function hostRun(spec: RunSpec, options: HostOptions): Promise<Host
 		stopRun(control, RUN_STATE.FAILED, bells);
 		return { ok: false, cancelled: false, failure };
 	} finally {
+		if (announced) myBell.cancelPrepare();
 		for (const stage of stages) stage.dispose();
 	}
 }
@@ -151,7 +158,14 @@ function errorText(error: unknown): string {
 }
 
 let yieldChannel: MessageChannel | undefined;
+/**
+ * Lets the event loop run: comlink messages, fetch bodies, timers. Node's setImmediate runs
+ * after I/O callbacks (a MessageChannel round trip there would skip sockets and timers); in a
+ * browser worker a MessageChannel message is the fastest task that still lets others run.
+ */
 function defaultYield(): Promise<void> {
+	const immediate = (globalThis as { setImmediate?: (fn: () => void) => unknown }).setImmediate;
+	if (immediate) return new Promise((resolve) => immediate(resolve));
 	yieldChannel ??= new MessageChannel();
 	const channel = yieldChannel;
 	return new Promise((resolve) => {
