@@ -22,7 +22,8 @@ import { HELD, StageFailed, StageRunner, type StageRing } from '../scheduler/sta
 import { LocalMetrics } from './local-metrics';
 import { LocalPool } from './local-pool';
 import { LocalRing } from './local-ring';
-import { PortConsumer, PortProducer } from './port-ring';
+import { PortConsumer } from './port-consumer';
+import { PortProducer } from './port-ring';
 import type { ControlToPage, ControlToWorker, FallbackHostOutcome, FallbackRunSpec } from './spec';
 import { Wakeup } from './wakeup';
 
@@ -65,6 +66,11 @@ export async function fallbackHostRun(
 		rings[end.ring] = ring;
 	}
 	for (const end of spec.local) locals.push((rings[end.ring] = new LocalRing(end, pool)));
+	/** Rings this worker produces into, for the fill it reports with its counters. */
+	const produced = [...spec.ports.filter((e) => e.side === 'producer'), ...spec.local].map((e) => ({
+		edge: spec.ringEdge[e.ring],
+		ring: rings[e.ring]
+	}));
 	const reportPops = () => {
 		for (const c of consumers) c.flush();
 	};
@@ -126,6 +132,8 @@ export async function fallbackHostRun(
 			}
 			if (now - lastPost >= POST_METRICS_EVERY_MS) {
 				metrics.workerHeap(worker, heapUsed(), 0, 0, 0);
+				for (const { edge, ring } of produced)
+					metrics.edgeOccupancy(edge, ring.size(), ring.capacity);
 				post({ t: 'metrics', worker, snapshot: metrics.counters });
 				lastPost = now;
 			}

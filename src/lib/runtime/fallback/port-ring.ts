@@ -2,8 +2,8 @@
 // over a MessagePort pair instead of a SharedArrayBuffer. For pages without cross-origin
 // isolation; slower (a postMessage per batch), same semantics.
 //
-// Threads: the producer thread holds a PortProducer over one port of a MessageChannel, the
-// consumer thread a PortConsumer over the other (they may be the same thread). Each side's
+// Threads: the producer thread holds a PortProducer (here) over one port of a MessageChannel,
+// the consumer thread a PortConsumer (port-consumer.ts) over the other. Each side's
 // state lives in its own thread; the other side learns of changes only by message, and a
 // message is handled only while its host awaits (see wakeup.ts).
 //
@@ -33,10 +33,9 @@
 // transfer list are reused); the consumer's queue grows to the ring's capacity once. The
 // try* methods never throw.
 import { NO_BLOCK, RING } from '../contracts';
-import type { BatchSlot, BlockHandle, RingStatus } from '../contracts';
-import { integrityFailed } from '../channel/messages';
+import type { BlockHandle, RingStatus } from '../contracts';
 import { checksum } from '../memory/checksum';
-import type { LocalPool, ReturnPath } from './local-pool';
+import type { LocalPool } from './local-pool';
 import type { Wakeup } from './wakeup';
 
 export const MSG = {
@@ -49,10 +48,10 @@ export const MSG = {
 	CANCEL: 6
 } as const;
 
-const OPEN = 0;
-const CLOSED = 1;
-const FAILED = 2;
-const CANCELLED = 3;
+export const OPEN = 0;
+export const CLOSED = 1;
+export const FAILED = 2;
+export const CANCELLED = 3;
 const SEQ_MASK = 0x7fffffff;
 
 /** The slice of MessagePort a ring uses (DOM and Node ports alike). */
@@ -72,7 +71,8 @@ export interface PortRingEnd {
 	integrity: boolean;
 }
 
-interface Message {
+/** Every protocol message; fields a kind does not use are left as they were. */
+export interface Message {
 	t: number;
 	buffer: ArrayBuffer | null;
 	byteLength: number;
@@ -84,7 +84,8 @@ interface Message {
 	message: string;
 }
 
-abstract class PortEnd {
+/** What both ends share: identity, stop state, and sending. */
+export abstract class PortEnd {
 	readonly name: string;
 	readonly capacity: number;
 	protected state = OPEN;
@@ -250,115 +251,5 @@ export class PortProducer extends PortEnd {
 			return;
 		}
 		super.receive(m);
-	}
-}
-
-/** The consumer's end: tryPop, status; adopted blocks go home through giveBack. */
-export class PortConsumer extends PortEnd implements ReturnPath {
-	private readonly queue: (Message | undefined)[] = [];
-	private head = 0;
-	private popped = 0;
-	private reported = 0;
-	private draining = false;
-	/** The producer said no batch follows (CLOSE or QUIET). */
-	quietHeard = false;
-	private readonly integrity: boolean;
-
-	constructor(end: PortRingEnd, pool: LocalPool, wake: Wakeup) {
-		super(end, end.port, pool, wake);
-		this.integrity = end.integrity;
-	}
-
-	tryPop(out: BatchSlot): boolean {
-		if (this.state === FAILED || this.state === CANCELLED || this.head === this.queue.length)
-			return false;
-		const m = this.queue[this.head]!;
-		this.queue[this.head++] = undefined;
-		if (this.head === this.queue.length) this.queue.length = this.head = 0;
-		const buffer = m.buffer!;
-		this.popped++;
-		if (this.integrity) {
-			const sum = checksum(buffer, 0, m.byteLength);
-			if (sum !== m.checksum) {
-				this.giveBack(m.token, buffer);
-				this.fail(integrityFailed(this.name, m.seq, m.checksum, sum));
-				return false;
-			}
-		}
-		out.block = this.pool.adopt(buffer, this, m.token);
-		out.byteLength = m.byteLength;
-		out.rows = m.rows;
-		out.seq = m.seq;
-		out.checksum = m.checksum;
-		return true;
-	}
-
-	/** OK while batches may come, END once closed and drained, FAILED, CANCELLED. */
-	status(): RingStatus {
-		if (this.state === FAILED) return RING.FAILED;
-		if (this.state === CANCELLED) return RING.CANCELLED;
-		return this.state === CLOSED && this.head === this.queue.length ? RING.END : RING.OK;
-	}
-
-	/** Batches received and not yet popped. */
-	size(): number {
-		return this.queue.length - this.head;
-	}
-
-	tryPush(): boolean {
-		return false;
-	}
-
-	close(): void {}
-
-	/** Sends a released block's buffer home, with the pops so far. */
-	giveBack(token: number, buffer: ArrayBuffer): void {
-		const out = this.out;
-		out.t = MSG.RETURN;
-		out.token = token;
-		out.buffer = buffer;
-		out.popped = this.reported = this.popped;
-		this.transfer.length = 0;
-		this.transfer.push(buffer);
-		this.port.postMessage(out, this.transfer);
-		out.buffer = null;
-		this.transfer.length = 0;
-	}
-
-	/** Reports pops not yet reported; the host calls it before it parks. */
-	flush(): void {
-		if (this.reported === this.popped) return;
-		this.out.popped = this.reported = this.popped;
-		this.send(MSG.POPPED, '');
-	}
-
-	/** Teardown: returns every queued batch unread, and any that arrives later on arrival. */
-	drain(): void {
-		this.draining = true;
-		while (this.head < this.queue.length) {
-			const m = this.queue[this.head++]!;
-			this.popped++;
-			this.giveBack(m.token, m.buffer!);
-		}
-		this.queue.length = this.head = 0;
-	}
-
-	/** Stops listening (the producer closes the pair). */
-	detachPort(): void {
-		this.port.onmessage = null;
-	}
-
-	protected override receive(m: Message): void {
-		if (m.t === MSG.BATCH) {
-			if (!this.draining) this.queue.push(m);
-			else {
-				this.popped++;
-				this.giveBack(m.token, m.buffer!);
-			}
-		} else if (m.t === MSG.CLOSE) {
-			this.quietHeard = true;
-			if (this.state === OPEN) this.state = CLOSED;
-		} else if (m.t === MSG.QUIET) this.quietHeard = true;
-		else super.receive(m);
 	}
 }

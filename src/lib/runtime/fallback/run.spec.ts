@@ -5,6 +5,8 @@ import { SEQUENCE_SCHEMA } from '../scheduler/test-kernels';
 import type { WorkerPool } from '../scheduler/worker-pool';
 import { createNodeFallbackPool } from './node-pool';
 import { FallbackRun } from './run';
+import { createRun } from './create-run';
+import { Run } from '../scheduler/run';
 
 // The cases of scheduler/run.spec.ts, on the message-passing transport.
 
@@ -76,6 +78,43 @@ describe('runs over message passing on a pool of Node worker_threads', () => {
 		});
 		expect(run.leakedBlocks()).toBe(0);
 		expect(run.memoryStats().badReleases).toBe(0);
+		// Counters posted by three workers, merged: each edge carried every batch.
+		const metrics = run.metricsSnapshot();
+		for (const edge of metrics.edges) expect(edge).toMatchObject({ batches: 400, rows: 400_000 });
+		expect(metrics.stages[3]).toMatchObject({ batchesIn: 400, rowsIn: 400_000 });
+		expect(metrics.stages[0].busyNs).toBeGreaterThan(0);
+	});
+
+	it('fans out to a consumer on the same worker and to others across workers, all exactly once', async () => {
+		const stages = [
+			source(150, 700, 0),
+			stage('here', 'test.verify', 0, {}, true),
+			stage('there', 'test.verify', 1, {}, true),
+			stage('increment', 'test.increment', 0),
+			stage('after', 'test.verify', 2, {}, true)
+		];
+		const ring = (from: number, to: number) => ({
+			name: `${stages[from].name} → ${stages[to].name}`,
+			from: { stage: from, port: 0 },
+			to: { stage: to, port: 0 },
+			capacity: 4
+		});
+		const plan: PhysicalPlan = {
+			stages,
+			rings: [ring(0, 1), ring(0, 2), ring(0, 3), ring(3, 4)],
+			budgetBytes: 8 * MiB,
+			batchRows: 700,
+			integrity: true
+		};
+		const run = new FallbackRun(pool, plan);
+		const outcome = await run.start();
+		expect(outcome.status).toBe('done');
+		if (outcome.status !== 'done') return;
+		const all = { batches: 150, rows: 105_000, outOfOrder: 0, corrupt: 0 };
+		expect(outcome.results.get(1)).toMatchObject({ ...all, sum: expectedSum(150, 700) });
+		expect(outcome.results.get(2)).toMatchObject({ ...all, sum: expectedSum(150, 700) });
+		expect(outcome.results.get(4)).toMatchObject({ ...all, sum: expectedSum(150, 700, 1) });
+		expect(run.leakedBlocks()).toBe(0);
 	});
 
 	it('fans one output out to three consumers, copying for all but the last, and recycles every block', async () => {
@@ -231,5 +270,14 @@ describe('runs over message passing on a pool of Node worker_threads', () => {
 			});
 			expect(run.leakedBlocks(), where).toBe(0);
 		}
+	});
+
+	it('picks the message transport when asked, and shared memory by default in Node', async () => {
+		const plan = chain([source(20, 100, 0), stage('verify', 'test.verify', 1, {}, true)], 8, MiB);
+		const fallback = createRun(pool, plan, {}, 'message');
+		expect(fallback).toBeInstanceOf(FallbackRun);
+		expect(createRun(pool, plan)).toBeInstanceOf(Run);
+		const outcome = await fallback.start();
+		expect(outcome.status).toBe('done');
 	});
 });

@@ -16,17 +16,15 @@
 // `metrics` (a MergedMetrics, which Sampler accepts) sums the latest of each.
 import { transfer, type Remote } from 'comlink';
 import type { PoolStats } from '../contracts';
+import type { MetricsSnapshot } from '../metrics/counters';
+import type { Topology } from '../metrics/rates';
+import { Sampler } from '../metrics/sampler';
 import { RUN_STATE, type RunState } from '../scheduler/control';
-import {
-	poolOptions,
-	type PhysicalPlan,
-	type PhysicalStage,
-	type RunOptions,
-	type RunOutcome
-} from '../scheduler/run';
+import type { PhysicalPlan, RunOptions, RunOutcome } from '../scheduler/run';
 import type { StageFailure, StageSpec } from '../scheduler/spec';
 import type { WorkerPool } from '../scheduler/worker-pool';
 import { MergedMetrics } from './local-metrics';
+import { MIN_BLOCK_BYTES, splitBudget, stageSpec } from './plan';
 import type { LocalPoolOptions, LocalPoolStats } from './local-pool';
 import type {
 	ControlToPage,
@@ -36,7 +34,6 @@ import type {
 	FallbackRunSpec
 } from './spec';
 
-const MIN_BLOCK_BYTES = 4096;
 let nextRunId = 1;
 
 export class FallbackRun {
@@ -86,6 +83,8 @@ export class FallbackRun {
 		let onStopped: () => void = () => {};
 		const stopped = new Promise<void>((resolve) => (onStopped = resolve));
 		const fail = (f: StageFailure) => {
+			// After a cancel, whatever a host reports is the cancel's echo, not a failure.
+			if (this.state === RUN_STATE.CANCELLED) return;
 			failure ??= f;
 			this.stop(RUN_STATE.FAILED);
 		};
@@ -186,9 +185,27 @@ export class FallbackRun {
 		return sum;
 	}
 
-	/** The latest counters of every worker, summed; `metrics` serves a Sampler the same way. */
-	metricsSnapshot() {
+	/** The latest counters of every worker, summed (as posted, up to ~250 ms old). */
+	metricsSnapshot(): MetricsSnapshot {
 		return this.metrics.snapshot();
+	}
+
+	/** The run's graph as the metrics sampler sees it: rings as edges between stages. */
+	topology(): Topology {
+		return {
+			edges: this.plan.rings.map((r) => ({
+				from: r.from.stage,
+				to: r.to.stage,
+				capacity: r.capacity
+			})),
+			stageNames: this.plan.stages.map((s) => s.name),
+			edgeNames: this.plan.rings.map((r) => r.name)
+		};
+	}
+
+	/** A sampler over the posted counters; ring fill is what each producer last posted. */
+	sampler(): Sampler {
+		return new Sampler(this.metrics, this.topology());
 	}
 
 	private stop(to: RunState): void {
@@ -242,60 +259,6 @@ export class FallbackRun {
 			.map((s) => s.name)
 			.join(', ');
 	}
-}
-
-/**
- * Each worker hosting a stage with an output port (one that may allocate) gets an equal share of
- * the budget; workers hosting only sinks get none. The largest block is the shared run's (a
- * quarter of the budget, 64 KiB to 16 MiB), or smaller to fit the share.
- */
-export function splitBudget(plan: PhysicalPlan): Map<number, LocalPoolOptions> {
-	const producers = [
-		...new Set(plan.stages.filter((s) => s.outputSchemas.length > 0).map((s) => s.worker))
-	];
-	const shares = new Map<number, LocalPoolOptions>();
-	if (producers.length === 0) return shares;
-	const budgetBytes = Math.floor(plan.budgetBytes / producers.length);
-	let { maxBlockBytes } = poolOptions(plan.budgetBytes);
-	while (maxBlockBytes > budgetBytes && maxBlockBytes > MIN_BLOCK_BYTES) maxBlockBytes /= 2;
-	if (budgetBytes < maxBlockBytes) {
-		throw new RangeError(
-			`budget must leave each of ${producers.length} producing workers at least ${MIN_BLOCK_BYTES} bytes`
-		);
-	}
-	for (const w of producers) shares.set(w, { budgetBytes, maxBlockBytes });
-	return shares;
-}
-
-/** The StageSpec of stage `index`, as scheduler/run.ts builds it. */
-function stageSpec(plan: PhysicalPlan, s: PhysicalStage, index: number): StageSpec {
-	const inputs: { ring: number; port: number }[] = [];
-	const outputs: number[][] = s.outputSchemas.map(() => []);
-	plan.rings.forEach((r, i) => {
-		if (r.to.stage === index) inputs.push({ ring: i, port: r.to.port });
-		if (r.from.stage === index) {
-			if (!outputs[r.from.port]) {
-				throw new RangeError(
-					`ring '${r.name}' leaves stage '${s.name}' by missing port ${r.from.port}`
-				);
-			}
-			outputs[r.from.port].push(i);
-		}
-	});
-	return {
-		index,
-		name: s.name,
-		kernel: s.kernel,
-		params: s.params,
-		inputs,
-		outputs,
-		outputModes: s.outputSchemas.map((_, i) => s.outputModes?.[i] ?? 'broadcast'),
-		inputSchemas: s.inputSchemas,
-		outputSchemas: s.outputSchemas,
-		worker: s.worker,
-		instance: s.instance ?? 0,
-		instances: s.instances ?? 1
-	};
 }
 
 function sleep(ms: number): Promise<void> {
