@@ -111,7 +111,7 @@ describe('sluice run', () => {
 		// A build side held to 1,000 bytes cannot take the customers table.
 		const joinNode = doc.nodes.find((n) => n.kind === 'join')!;
 		joinNode.params = { ...joinNode.params, maxBuildBytes: 1000 };
-		const ran = await sluice('run', writeDoc('join-fails.json', doc), '--workers', '2');
+		const ran = await sluice('run', writeDoc('join-fails.json', doc), '--workers', '1');
 		expect(ran.code).toBe(1);
 		const errors = errorLines(ran.stderr);
 		expect(errors).toHaveLength(1);
