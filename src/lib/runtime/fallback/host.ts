@@ -2,15 +2,17 @@
 // as scheduler/host.ts, over LocalPool, PortProducer/PortConsumer, LocalRing and LocalMetrics.
 //
 // Thread: one pool worker. It never blocks: when no hosted stage can move it *awaits* the next
-// message on any of its ports or its control port (Wakeup), or a 1 ms timer while a stage waits
-// for pool memory; a returned buffer arrives as a message too. Before every await it reports
+// message on any of its ports or its control port (Wakeup). Every way a stage can get unstuck
+// arrives as a message — a batch, room in a ring, a buffer back for a stage waiting for pool
+// memory, a stop — so the park's timer is only a safety net. Before every await it reports
 // its pops, so a producer waiting for room hears of them. While stages move it still yields
 // every few ms, because batches, returned buffers and stop requests arrive only as messages.
 //
 // Time accounting is scheduler/host.ts's: busy is kernel time, the rest of a turn is
 // backpressured when held on output or memory, idle otherwise, per stage and per edge.
 //
-// Ending: a worker whose stages all finished waits until every block it owns has come home,
+// Ending: a worker whose stages all finished waits until every block it owns has come home
+// and every block it adopted and forwarded has passed back through it on the way to its owner,
 // then closes its producer ports. On a stop (cancel, or a failure anywhere) it disposes its
 // stages, hands back every queued or arriving batch unread, tells its consumers no batch
 // follows (QUIET), and waits up to `teardownMs` for its own buffers; blocks still away then are
@@ -28,8 +30,9 @@ import type { ControlToPage, ControlToWorker, FallbackHostOutcome, FallbackRunSp
 import { Wakeup } from './wakeup';
 
 const YIELD_EVERY_MS = 4;
+/** Longest park; anything that lets a stage move (a batch, room, a buffer back, a stop) is a
+ * message and ends the park sooner. */
 const PARK_MS = 20;
-const MEMORY_RETRY_MS = 1;
 const POST_METRICS_EVERY_MS = 250;
 
 export async function fallbackHostRun(
@@ -107,11 +110,9 @@ export async function fallbackHostRun(
 		while (state === RUN_STATE.RUNNING) {
 			let moved = false;
 			let allDone = true;
-			let heldOnMemory = false;
 			for (const stage of stages) {
 				if (stage.step()) moved = true;
 				if (!stage.done) allDone = false;
-				if (stage.held === HELD.MEMORY) heldOnMemory = true;
 			}
 			if (allDone) {
 				account(stages, metrics, last, (last = performance.now()));
@@ -119,7 +120,7 @@ export async function fallbackHostRun(
 			}
 			if (!moved) {
 				reportPops();
-				await wake.wait(heldOnMemory ? MEMORY_RETRY_MS : PARK_MS);
+				await wake.wait(PARK_MS);
 				lastYield = performance.now();
 			}
 			const now = performance.now();

@@ -184,7 +184,11 @@ export class PortProducer extends PortEnd {
 			);
 		}
 		const buffer = pool.detach(send);
-		if (!buffer) return false;
+		if (!buffer) {
+			// Only a block whose buffer is already away: refuse rather than send nothing.
+			if (send !== block) pool.release(send);
+			return false;
+		}
 		const out = this.out;
 		out.t = MSG.BATCH;
 		out.buffer = buffer;

@@ -200,6 +200,16 @@ describe('runs over message passing on a pool of Node worker_threads', () => {
 		expect(run.leakedBlocks()).toBe(0);
 	});
 
+	it('ends a run cancelled before it started as cancelled, with nothing left out', async () => {
+		const run = new FallbackRun(
+			pool,
+			chain([source(100, 100, 0), stage('verify', 'test.verify', 1, {}, true)])
+		);
+		run.cancel();
+		expect((await run.start()).status).toBe('cancelled');
+		expect(run.leakedBlocks()).toBe(0);
+	});
+
 	it('replaces a hung worker after the cancel deadline and keeps the pool usable', async () => {
 		const plan = chain([
 			source(100, 100, 0),

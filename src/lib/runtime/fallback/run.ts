@@ -89,6 +89,11 @@ export class FallbackRun {
 			this.stop(RUN_STATE.FAILED);
 		};
 		this.onStop = onStopped;
+		// Cancelled before it started: the hosts learn it from their first message.
+		if (this.state !== RUN_STATE.RUNNING) {
+			for (const control of this.controls) control.postMessage({ t: 'stop', state: this.state });
+			onStopped();
+		}
 		for (const control of this.controls) {
 			control.onmessage = (event: MessageEvent) => {
 				const m = event.data as ControlToPage;
