@@ -1,33 +1,28 @@
 // Reference evaluator of pipeline documents: what each sink should hold, computed with plain JS
 // arrays of row objects, one row at a time, on this thread. Independent of the engine: it shares
 // only the generator's hash (mix/unit define the synthetic data), the expression parser (for the
-// syntax tree) and the document type. Kinds it knows: generator, filter, derive, select, table.
-// A document with an unknown kind throws, naming it.
+// syntax tree) and the document type. Kinds it knows: generator, filter, derive, select,
+// group-by, sort, top-k, limit (./kinds.ts), table and collect. A document with an unknown kind
+// throws, naming it. Rows after a limit or top-k are exact only when the run keeps arrival order.
 import type { PipelineDocument, PipelineNode } from '../../src/lib/graph/document';
 import { mix, unit } from '../../src/lib/nodes/kernels/synth';
 import type { ColumnType } from '../../src/lib/runtime/contracts';
 import { referenceExpression, stored, type Field, type Row, type Value } from './expression';
+import { groupBy, limit, sort, topK, type RefFrame, type RefSchema } from './kinds';
 
-export interface RefSchema {
-	names: string[];
-	types: ColumnType[];
-}
+export type { RefFrame, RefSchema };
 
-/** A stream of rows between two nodes, in the order a single-threaded run would see them. */
-export interface RefFrame {
-	schema: RefSchema;
-	rows: Row[];
-}
-
-/** What a table sink should report: every row (in source order) and the count. */
-export interface RefTable {
-	kind: 'table';
+/** What a sink should hold: every row (in single-threaded order) and the count. */
+export interface RefResult {
+	kind: 'table' | 'collect';
 	schema: RefSchema;
 	rows: Value[][];
 	total: number;
+	/** Column indices whose values, row by row, a parallel run must reproduce in this order. */
+	orderKeys: number[];
+	/** When set, a parallel run may hold any `total` rows of this multiset (limit, top-k ties). */
+	pool: Value[][] | null;
 }
-
-export type RefResult = RefTable;
 
 type Params = Record<string, unknown>;
 
@@ -159,21 +154,37 @@ function select(input: RefFrame, p: Params): RefFrame {
 
 // ---- sinks ----------------------------------------------------------------------------------
 
-function table(input: RefFrame): RefTable {
-	const { names } = input.schema;
-	return {
-		kind: 'table',
-		schema: input.schema,
-		rows: input.rows.map((r) => names.map((n) => r[n])),
-		total: input.rows.length
+function sinkOf(kind: RefResult['kind']) {
+	return (input: RefFrame): RefResult => {
+		const { names } = input.schema;
+		const cells = (r: Row) => names.map((n) => r[n]);
+		return {
+			kind,
+			schema: input.schema,
+			rows: input.rows.map(cells),
+			total: input.rows.length,
+			orderKeys: (input.orderKeys ?? []).map((k) => names.indexOf(k)),
+			pool: input.pool ? input.pool.map(cells) : null
+		};
 	};
 }
 
 // ---- the graph ------------------------------------------------------------------------------
 
 type Transform = (input: RefFrame, params: Params) => RefFrame;
-const TRANSFORMS: Record<string, Transform> = { filter, derive, select };
-const SINKS: Record<string, (input: RefFrame, params: Params) => RefResult> = { table };
+const TRANSFORMS: Record<string, Transform> = {
+	filter,
+	derive,
+	select,
+	'group-by': groupBy,
+	sort,
+	'top-k': topK,
+	limit
+};
+const SINKS: Record<string, (input: RefFrame) => RefResult> = {
+	table: sinkOf('table'),
+	collect: sinkOf('collect')
+};
 
 /**
  * Each sink's expected result, by sink node id. Throws on an unknown kind or an ill-typed
@@ -200,7 +211,7 @@ export function referenceResults(doc: PipelineDocument): Map<string, RefResult> 
 	}
 	for (const node of doc.nodes) {
 		const sink = SINKS[node.kind];
-		if (sink) results.set(node.id, sink(inputOf(node), node.params));
+		if (sink) results.set(node.id, sink(inputOf(node)));
 	}
 	return results;
 }

@@ -122,7 +122,8 @@ function temporalLiteral(n: Node, want: ExprType): Node {
 	return { type: 'timestamp', at: () => ms };
 }
 
-function compareStrings(a: string, b: string): number {
+/** Code point order (UTF-8 byte order), as the engine compares strings. */
+export function compareText(a: string, b: string): number {
 	// UTF-16 order equals code point order unless a surrogate meets a unit above it.
 	if (!/[\ud800-\udfff]/.test(a) && !/[\ud800-\udfff]/.test(b)) return a < b ? -1 : a > b ? 1 : 0;
 	const x = Array.from(a, (c) => c.codePointAt(0)!);
@@ -132,7 +133,7 @@ function compareStrings(a: string, b: string): number {
 }
 
 function compareValues(a: Value, b: Value): number {
-	if (typeof a === 'string') return compareStrings(a, b as string);
+	if (typeof a === 'string') return compareText(a, b as string);
 	if (typeof a === 'boolean') return a === b ? 0 : NaN;
 	const [x, y] = [a as number, b as number];
 	return x < y ? -1 : x > y ? 1 : x === y ? 0 : NaN;

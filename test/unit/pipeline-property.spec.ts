@@ -3,11 +3,17 @@
 // (so random ring capacities), and every sink must hold exactly the rows the row-at-a-time
 // reference evaluator (test/reference/evaluate.ts) computes: same schema, same count, same
 // order-independent checksum, and the same order when no stage of the plan runs in parallel.
+// Where arrival order legitimately varies, what is still determined is checked: a sort's or
+// top-k's key sequence, and that a limit's or top-k's rows come from its input.
 // Seeded: a failure prints the seed and the shrunk document with both results.
+import { tableFromIPC } from 'apache-arrow';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPipeline } from '../../src/lib/compiler/execute';
+import { compile } from '../../src/lib/compiler/index';
+import type { CompiledPlan } from '../../src/lib/compiler/physical';
 import type { PipelineDocument } from '../../src/lib/graph/document';
+import type { CollectResult } from '../../src/lib/nodes/collect';
 import type { TableResult } from '../../src/lib/nodes/table';
 import { createNodeWorkerPool } from '../../src/lib/runtime/scheduler/node-pool';
 import type { WorkerPool } from '../../src/lib/runtime/scheduler/worker-pool';
@@ -28,14 +34,19 @@ interface Case {
 	budgetBytes: number;
 }
 
-const caseArb = (maxSplits: number): fc.Arbitrary<Case> =>
+const caseArb = (maxSplits: number, parallel: boolean): fc.Arbitrary<Case> =>
 	fc
 		.tuple(
 			fc.oneof(fc.integer({ min: 1, max: 64 }), fc.integer({ min: 1, max: 5000 })),
 			fc.integer({ min: 32, max: 128 })
 		)
 		.chain(([batchRows, mib]) =>
-			pipelineArb(batchRows * MAX_BATCHES, maxSplits).map((doc) => ({
+			pipelineArb({
+				maxRows: batchRows * MAX_BATCHES,
+				maxSplits,
+				floatSums: !parallel,
+				safeFanOut: parallel
+			}).map((doc) => ({
 				doc,
 				batchRows,
 				budgetBytes: mib * MIB
@@ -46,28 +57,98 @@ function describeCase(c: Case, workers: number): string {
 	return `workers ${workers}, batchRows ${c.batchRows}, budget ${c.budgetBytes / MIB} MiB\n${JSON.stringify(c.doc)}`;
 }
 
+/** A sink's result as plain rows: table rows as they are, collect's Arrow IPC decoded. */
+interface SinkRows {
+	names: string[];
+	/** Column types, where the sink reports them (the table does). */
+	types: string[] | null;
+	rows: Cell[][];
+	total: number;
+}
+
+function sinkRows(result: unknown): SinkRows | null {
+	if (!result || typeof result !== 'object') return null;
+	const r = result as TableResult | CollectResult;
+	if (r.kind === 'table') return { ...r.schema, rows: r.rows, total: r.total };
+	const t = tableFromIPC(r.ipc);
+	const columns = t.schema.fields.map((_, i) => t.getChildAt(i)!);
+	const rows: Cell[][] = [];
+	for (let i = 0; i < t.numRows; i++) {
+		rows.push(
+			columns.map((c) => {
+				const v = c.get(i) as unknown;
+				if (typeof v === 'bigint') return Number(v);
+				if (v instanceof Date) return v.getTime();
+				return v as Cell;
+			})
+		);
+	}
+	return { names: t.schema.fields.map((f) => f.name), types: null, rows, total: r.rows };
+}
+
+/** Rows of `sub` that are not in the multiset `of` (at most 5). */
+function notWithin(sub: readonly Cell[][], of: readonly Cell[][]): string[] {
+	return rowDifference(sub, of).extra;
+}
+
+const keysOf = (rows: readonly Cell[][], keys: number[]) =>
+	rows.map((r) => rowText(keys.map((k) => r[k])));
+
 /** Why `got` is not `want`, or null when they agree. */
-function mismatch(sink: string, got: TableResult | undefined, want: RefResult, ordered: boolean) {
+function mismatch(sink: string, got: SinkRows | null, want: RefResult, ordered: boolean) {
 	if (!got) return `${sink}: no result`;
-	if (JSON.stringify(got.schema) !== JSON.stringify(want.schema))
-		return `${sink}: schema ${JSON.stringify(got.schema)}, want ${JSON.stringify(want.schema)}`;
-	const rows = got.rows as Cell[][];
+	if (JSON.stringify(got.names) !== JSON.stringify(want.schema.names))
+		return `${sink}: columns ${got.names.join(', ')}, want ${want.schema.names.join(', ')}`;
+	if (got.types && JSON.stringify(got.types) !== JSON.stringify(want.schema.types))
+		return `${sink}: types ${got.types.join(', ')}, want ${want.schema.types.join(', ')}`;
+	const rows = got.rows;
 	if (got.total !== want.total || rows.length !== want.total)
 		return `${sink}: total ${got.total} (${rows.length} rows kept), want ${want.total}`;
-	const [g, w] = [checksum(rows), checksum(want.rows)];
-	if (g.sum !== w.sum || g.xor !== w.xor) {
-		const diff = rowDifference(rows, want.rows);
-		return `${sink}: rows differ\n  engine only: ${diff.extra.join(' ; ')}\n  reference only: ${diff.missing.join(' ; ')}`;
-	}
 	if (ordered) {
+		// One order of arrival: every row, in order.
 		const at = rows.findIndex((r, i) => rowText(r) !== rowText(want.rows[i]));
-		if (at >= 0)
-			return `${sink}: row ${at} is ${rowText(rows[at])}, want ${rowText(want.rows[at])} (plan keeps order)`;
+		if (at < 0) return null;
+		return `${sink}: row ${at} is ${rowText(rows[at])}, want ${rowText(want.rows[at])} (plan keeps order)`;
+	}
+	if (want.pool) {
+		// A limit or top-k after parallel stages: which tied or early rows arrive first varies.
+		const stray = notWithin(rows, want.pool);
+		if (stray.length) return `${sink}: rows not in the input: ${stray.join(' ; ')}`;
+	} else {
+		const [g, w] = [checksum(rows), checksum(want.rows)];
+		if (g.sum !== w.sum || g.xor !== w.xor) {
+			const diff = rowDifference(rows, want.rows);
+			return `${sink}: rows differ\n  engine only: ${diff.extra.join(' ; ')}\n  reference only: ${diff.missing.join(' ; ')}`;
+		}
+	}
+	if (want.orderKeys.length) {
+		const [g, w] = [keysOf(rows, want.orderKeys), keysOf(want.rows, want.orderKeys)];
+		const at = g.findIndex((k, i) => k !== w[i]);
+		if (at >= 0) return `${sink}: sort keys of row ${at} are ${g[at]}, want ${w[at]}`;
 	}
 	return null;
 }
 
-async function check(c: Case, workers: number, pool: WorkerPool): Promise<void> {
+/** Whether a round-robin port feeds more than one consumer node (the known fan-out bug). */
+function dealsAcrossConsumers(plan: CompiledPlan): boolean {
+	const consumers = new Map<string, Set<string>>();
+	for (const ring of plan.rings) {
+		const { stage, port } = ring.from;
+		if (plan.stages[stage].outputModes?.[port] !== 'round-robin') continue;
+		const key = `${stage}:${port}`;
+		const set = consumers.get(key) ?? new Set();
+		set.add(plan.origins[ring.to.stage].nodes[0]);
+		consumers.set(key, set);
+	}
+	return [...consumers.values()].some((set) => set.size > 1);
+}
+
+async function check(
+	c: Case,
+	workers: number,
+	pool: WorkerPool,
+	skipKnownBug = true
+): Promise<void> {
 	let want: Map<string, RefResult>;
 	const t0 = performance.now();
 	try {
@@ -77,11 +158,11 @@ async function check(c: Case, workers: number, pool: WorkerPool): Promise<void> 
 		if (error instanceof Unrepresentable) return void fc.pre(false);
 		throw error;
 	}
-	const started = startPipeline(c.doc, pool, {
-		workers,
-		batchRows: c.batchRows,
-		budgetBytes: c.budgetBytes
-	});
+	const options = { workers, batchRows: c.batchRows, budgetBytes: c.budgetBytes };
+	const compiled = compile(c.doc, options);
+	if (skipKnownBug && compiled.plan && dealsAcrossConsumers(compiled.plan))
+		return void fc.pre(false);
+	const started = startPipeline(c.doc, pool, options);
 	const t1 = performance.now();
 	const outcome = await started.outcome;
 	if (process.env.PP_TRACE) {
@@ -98,7 +179,7 @@ async function check(c: Case, workers: number, pool: WorkerPool): Promise<void> 
 	const ordered = plan.stages.every((s) => (s.instances ?? 1) === 1);
 	const problems: string[] = [];
 	for (const [sink, ref] of want) {
-		const problem = mismatch(sink, outcome.results.get(sink) as TableResult, ref, ordered);
+		const problem = mismatch(sink, sinkRows(outcome.results.get(sink)), ref, ordered);
 		if (problem) problems.push(problem);
 	}
 	if (problems.length)
@@ -108,9 +189,10 @@ async function check(c: Case, workers: number, pool: WorkerPool): Promise<void> 
 }
 
 /**
- * Fan-outs a path may cross, by worker count. With several workers a fan-out inside a fanned-out
- * branch loses rows (see the known-bug test below), so those shapes run on one worker only
- * until it is fixed; then set this to 2 for every worker count.
+ * Fan-outs a path may cross, by worker count. With several workers a port that feeds a parallel
+ * chain and another consumer loses rows (see the known-bug test below), so with 2 or 3 workers
+ * the generator avoids those shapes (`safeFanOut`, one fan-out deep) and `check` skips any that
+ * slip through; once fixed, set this to 2 for every worker count and drop both.
  */
 const MAX_SPLITS: Record<number, number> = { 1: 2, 2: 1, 3: 1 };
 
@@ -156,7 +238,7 @@ describe('random pipelines give the reference result on worker pools', () => {
 		it(`every sink holds exactly the reference rows with ${workers} worker(s) (seed ${seed})`, async () => {
 			let runs = 0;
 			await fc.assert(
-				fc.asyncProperty(caseArb(MAX_SPLITS[workers]), async (c) => {
+				fc.asyncProperty(caseArb(MAX_SPLITS[workers], workers > 1), async (c) => {
 					runs++;
 					await check(c, workers, pools.get(workers)!);
 				}),
@@ -170,14 +252,15 @@ describe('random pipelines give the reference result on worker pools', () => {
 	// partitioned chain is marked round-robin, and emit() then deals batches round-robin over
 	// every ring of the port, so the port's other consumers (here table t0) get only a share of
 	// the rows and the chain's instances get the rest. When this starts to fail, the bug is fixed:
-	// drop `.fails` and raise MAX_SPLITS to 2 for every worker count.
+	// drop `.fails`, raise MAX_SPLITS to 2, and drop `safeFanOut` and `dealsAcrossConsumers`.
 	it.fails(
 		'a source feeding a sink and a parallel chain gives every sink all rows (2 workers; known bug)',
 		async () => {
 			await check(
 				{ doc: fanOutIntoParallelChain(1000), batchRows: 100, budgetBytes: 32 * MIB },
 				2,
-				pools.get(2)!
+				pools.get(2)!,
+				false
 			);
 		}
 	);
