@@ -153,6 +153,27 @@ describe('join', () => {
 		expect(started.run!.leakedBlocks()).toBe(0);
 	});
 
+	it('joins a source with itself instead of waiting forever for its right input', async () => {
+		// More batches than a ring holds: the left ring fills before the right input ends.
+		const rows = 150_000;
+		const doc = pipeline(
+			[
+				['g', 'generator', { rows, seed: 3, columns: LEFT_COLUMNS.slice(0, 2) }],
+				['j', 'join', { type: 'inner', on: [{ left: 'id', right: 'id' }] }],
+				['tbl', 'table', { limit: 1000 }]
+			],
+			[
+				['g', 'j', 'left'],
+				['g', 'j', 'right'],
+				['j', 'tbl']
+			]
+		);
+		const result = (await run(doc, 2)).get('tbl') as TableResult;
+		expect(result.schema.names).toEqual(['id', 'k', 'right_k']);
+		expect(result.total).toBe(rows);
+		result.rows.forEach((row, i) => expect(row).toEqual([i, row[1], row[1]]));
+	});
+
 	it('outputs the left columns, then the right ones without its keys, clashing names prefixed', () => {
 		const { logical } = compile(joinDoc({ type: 'inner', on: [{ left: 'k', right: 'k' }] }));
 		expect(logical!.byId.get('j')!.outputSchemas[0]).toEqual({

@@ -29,6 +29,12 @@ export const sortMessages = {
 		`${byParam ? 'maxBuildBytes limit' : 'memory budget'} of ${formatBytes(limitBytes)} after ` +
 		`${formatRows(rows)} rows — put the smaller table on the right or raise the ` +
 		`${byParam ? 'limit' : 'budget'}`,
+	/** A join read its left input while the right one stalled, and the two outgrew the budget. */
+	stalledOverBudget: (node: string, limitBytes: number, buildRows: number, leftRows: number) =>
+		`join '${node}': its right input stalled while the left one waited (one source feeding ` +
+		`both inputs does this), and the ${formatRows(leftRows)} left rows held meanwhile plus ` +
+		`${formatRows(buildRows)} right rows exceed the memory budget of ${formatBytes(limitBytes)} ` +
+		`— raise the budget, or filter or shrink the right input`,
 	/** One output row is bigger than the largest pool block, so no frame can carry it. */
 	rowTooLarge: (kind: string, node: string, bytes: number, limitBytes: number) =>
 		`${kind} '${node}': an output row needs ${formatBytes(bytes)}, more than the ` +
