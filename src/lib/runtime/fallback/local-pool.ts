@@ -100,6 +100,10 @@ export class LocalPool implements StagePool {
 
 	// StagePool ----------------------------------------------------------------------------
 
+	largestPayload(): number {
+		return this.maxBlockBytes;
+	}
+
 	tryAcquire(payloadBytes: number): BlockHandle {
 		const cls = this.classOf(payloadBytes);
 		if (cls < 0) return NO_BLOCK;

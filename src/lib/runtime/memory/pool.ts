@@ -25,20 +25,26 @@
 //  - A block's generation and refcount share one cell (T_STATE), so a release checks the
 //    handle's generation and drops the count in one CAS: a stale handle can never free a
 //    block that was reused. The final release bumps the generation in that same CAS, then
-//    pushes the block onto its free list, then bumps CTL_RELEASE_SEQ and notifies.
-//  - acquire() reads CTL_RELEASE_SEQ before it tries, and waits only while it is unchanged,
-//    so a release between its try and its wait is never missed.
+//    pushes the block onto its free list, then, only if CTL_WAITERS > 0, bumps
+//    CTL_RELEASE_SEQ and notifies.
+//  - acquire() counts itself in CTL_WAITERS, THEN reads CTL_RELEASE_SEQ, tries once more, and
+//    waits only while the sequence is unchanged, so a release between its try and its wait is
+//    never missed (acquire-wait.ts).
 //  - A popped block is claimed with a CAS of its refcount 0 -> 1 (see free-list.ts).
+//  - Hot counters (hits, carves, releases, units in use) live on a line per MemoryPool object
+//    (counters.ts), bumped after the claim or release they count: no shared stats line is
+//    written per batch.
 //
-// Staleness: stats() reads each counter atomically but not all together; a snapshot taken
-// while other threads work may be off by the operations in flight. lastError() reads a
-// seqlocked record of the most recent bad release from any thread.
+// Staleness: stats() sums the counter lines one by one; a snapshot taken while other threads
+// work may be off by the operations in flight, and highWaterBytes is sampled (counters.ts).
+// lastError() reads a seqlocked record of the most recent bad release from any thread.
 //
 // Who may block: acquire() parks with Atomics.wait (workers; a browser main thread throws).
 // acquireAsync() never blocks (Atomics.waitAsync, or short timers where that is missing).
 // Everything else is lock-free and never waits.
 //
-// What allocates: create/attach (buffers and one typed-array view per buffer), stats(),
+// What allocates: create/attach (buffers, one typed-array view per buffer, and a counter line
+// claimed in the control buffer for good: COUNTER_LINES - 1 objects get their own), stats(),
 // lastError(), verifyGuards(), acquireAsync() and thrown errors. tryAcquire, acquire,
 // retain, release, refCount, bufferOf, offsetOf and capacityOf allocate nothing.
 
@@ -51,6 +57,7 @@ import { optionError } from './messages';
 import { describeBadRelease } from './bad-release';
 import { acquireBlocking, acquireNonBlocking, cancelWaiters, resetCancel } from './acquire-wait';
 import { isCarved, refCountOf, releaseBlock, retainBlock } from './release';
+import { claimCounterLine, sampleHighWater, sumCounters } from './counters';
 
 export interface PoolDescriptor {
 	control: SharedArrayBuffer;
@@ -76,7 +83,8 @@ export class MemoryPool implements BlockMemory {
 			control: this.#control,
 			ints: descriptor.arenas.map((a) => new Int32Array(a)),
 			bytes: descriptor.arenas.map((a) => new Uint8Array(a)),
-			geometry
+			geometry,
+			counters: claimCounterLine(this.#control)
 		};
 		this.#lists = new FreeLists(this.#control, geometry);
 	}
@@ -125,37 +133,37 @@ export class MemoryPool implements BlockMemory {
 	}
 
 	/** Payload bytes of a block of class `sizeClass`. */
+	largestPayload(): number {
+		return this.classCapacity(this.classCount - 1);
+	}
+
 	classCapacity(sizeClass: number): number {
 		return this.#g.classBytes[sizeClass] - this.#g.overheadBytes;
 	}
 
 	tryAcquire(payloadBytes: number): BlockHandle {
-		const cls = this.#classOf(payloadBytes);
+		let cls = this.#classOf(payloadBytes);
 		if (cls < 0) return NO_BLOCK;
 		const c = this.#control;
+		const line = this.#v.counters;
 		let handle = this.#popClaim(cls);
-		if (handle >= 0) {
-			Atomics.add(c, L.CTL_FREE_LIST_HITS, 1);
-		} else {
+		if (handle < 0) {
 			handle = carveBlock(this.#v, cls);
 			if (handle >= 0) {
-				Atomics.add(c, L.CTL_FRESH_CARVES, 1);
-			} else {
-				for (let larger = cls + 1; larger < this.#g.classCount && handle < 0; larger++)
-					handle = this.#popClaim(larger);
-				if (handle < 0) return NO_BLOCK;
-				Atomics.add(c, L.CTL_FREE_LIST_HITS, 1);
+				Atomics.add(c, line + L.C_CARVES, 1);
+				Atomics.add(c, line + L.C_UNITS, this.#g.classBytes[cls] / L.UNIT_BYTES);
+				sampleHighWater(c);
+				return handle;
+			}
+			// Out of budget: a free block of a larger class will do (never a smaller one).
+			while (handle < 0) {
+				if (++cls >= this.#g.classCount) return NO_BLOCK;
+				handle = this.#popClaim(cls);
 			}
 		}
-		const units = this.#g.classBytes[this.#classOfId(handle & BLOCK_ID_MASK)] / L.UNIT_BYTES;
-		Atomics.add(c, L.CTL_BLOCKS_IN_USE, 1);
-		const inUse = Atomics.add(c, L.CTL_UNITS_IN_USE, units) + units;
-		let high = Atomics.load(c, L.CTL_HIGH_WATER_UNITS);
-		while (inUse > high) {
-			const seen = Atomics.compareExchange(c, L.CTL_HIGH_WATER_UNITS, high, inUse);
-			if (seen === high) break;
-			high = seen;
-		}
+		// Counted on this object's own line after the claim (counters.ts): no shared write.
+		Atomics.add(c, line + L.C_HITS, 1);
+		Atomics.add(c, line + L.C_UNITS, this.#g.classBytes[cls] / L.UNIT_BYTES);
 		return handle;
 	}
 
@@ -219,14 +227,15 @@ export class MemoryPool implements BlockMemory {
 	stats(): PoolStats {
 		const c = this.#control;
 		const read = (cell: number) => Atomics.load(c, cell) >>> 0;
+		const sums = sumCounters(c);
 		return {
-			blocksInUse: read(L.CTL_BLOCKS_IN_USE),
-			bytesInUse: read(L.CTL_UNITS_IN_USE) * L.UNIT_BYTES,
-			highWaterBytes: read(L.CTL_HIGH_WATER_UNITS) * L.UNIT_BYTES,
+			blocksInUse: sums.blocksInUse,
+			bytesInUse: sums.unitsInUse * L.UNIT_BYTES,
+			highWaterBytes: sampleHighWater(c, sums.unitsInUse) * L.UNIT_BYTES,
 			carvedBytes: read(L.CTL_CARVED_UNITS) * L.UNIT_BYTES,
 			budgetBytes: this.#g.options.budgetBytes,
-			freeListHits: read(L.CTL_FREE_LIST_HITS),
-			freshCarves: read(L.CTL_FRESH_CARVES),
+			freeListHits: sums.hits,
+			freshCarves: sums.carves,
 			badReleases: read(L.CTL_BAD_RELEASES),
 			budgetWaits: read(L.CTL_BUDGET_WAITS)
 		};
@@ -278,13 +287,9 @@ export class MemoryPool implements BlockMemory {
 			const s = Atomics.load(c, cell);
 			// Claim by CAS: only a block that is really free (refcount 0) can be taken.
 			if ((s & L.REFCOUNT_MASK) === 0 && Atomics.compareExchange(c, cell, s, s + 1) === s) {
-				const handle = s | id;
-				const entry = L.TABLE_BASE + id * L.TABLE_STRIDE;
-				const place = Atomics.load(c, entry + L.T_PLACE) - 1;
-				const head = Atomics.load(c, entry + L.T_OFFSET) >> 2;
-				// Informational copy of the generation for readable dumps; not read by the pool.
-				this.#v.ints[place >>> L.PLACE_CLASS_BITS][head + L.H_GENERATION] = s >>> L.STATE_GEN_SHIFT;
-				return handle;
+				// The header's generation stamp was written by the release that freed the block
+				// (release.ts): writing it here would pull the header line from the releaser's cache.
+				return s | id;
 			}
 		}
 		return -1;

@@ -20,6 +20,8 @@ export interface StagePool extends BlockMemory {
 	retain(handle: BlockHandle, count?: number): boolean;
 	/** Drops one reference; the last one frees (or, in the fallback, returns) the block. */
 	release(handle: BlockHandle): boolean;
+	/** Payload bytes of the largest block the pool can ever hand out. */
+	largestPayload(): number;
 }
 
 export interface InputBatch {

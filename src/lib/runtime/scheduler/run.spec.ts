@@ -126,6 +126,20 @@ describe('runs on a pool of Node worker_threads', () => {
 		expect(run.leakedBlocks()).toBe(0);
 	});
 
+	it('fails with a clear message, not a hang, when one batch is larger than any block', async () => {
+		// 256 KiB budget: the largest block is 64 KiB, and 20 000 int32 rows need 80 KiB.
+		const plan = chain(
+			[source(3, 20_000, 0), stage('verify', 'test.verify', 1, {}, true)],
+			4,
+			256 * 1024
+		);
+		const outcome = await new Run(pool, plan).start();
+		expect(outcome.status).toBe('failed');
+		if (outcome.status !== 'failed') return;
+		expect(outcome.failure.stage).toBe('source');
+		expect(outcome.failure.message).toMatch(/more than the largest memory block/);
+	});
+
 	it('fails the run with the stage name, the error and the batch sequence when a kernel throws', async () => {
 		const plan = chain([
 			source(1000, 100, 0),

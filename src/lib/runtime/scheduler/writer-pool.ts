@@ -20,6 +20,14 @@ export class WriterPool {
 
 	allocate(pool: StagePool, rows: number, utf8Bytes?: number[]): FrameWriter | null {
 		const bytes = frameBytes(this.schema, rows, utf8Bytes, this.validity);
+		const largest = pool.largestPayload();
+		if (bytes > largest) {
+			// Waiting would never help: no block of the pool is this big.
+			throw new RangeError(
+				`a batch of ${rows} rows needs ${bytes} bytes, more than the largest memory block ` +
+					`(${largest} bytes): use fewer rows per batch or a larger memory budget`
+			);
+		}
 		const block = pool.tryAcquire(bytes);
 		if (block === NO_BLOCK) return null;
 		const writer = this.free.pop() ?? new FrameWriter(this.schema);
