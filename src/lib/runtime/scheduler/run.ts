@@ -250,7 +250,7 @@ export class Run {
 	}
 }
 
-function stageSpec(plan: PhysicalPlan, s: PhysicalStage, index: number): StageSpec {
+export function stageSpec(plan: PhysicalPlan, s: PhysicalStage, index: number): StageSpec {
 	const inputs: { ring: number; port: number }[] = [];
 	const outputs: number[][] = s.outputSchemas.map(() => []);
 	plan.rings.forEach((r, i) => {
