@@ -1,15 +1,19 @@
 // Waiting for budget: how acquire() and acquireAsync() park until a release makes room, and
 // how a release or a cancel wakes them. Part of the memory pool (design in pool.ts).
 //
-// Cells (layout.ts): CTL_RELEASE_SEQ, bumped after every final release and by a cancel;
-// CTL_WAITERS, how many threads are parked on it (so a release skips the notify syscall when
-// nobody waits); CTL_CANCEL, set by cancelWaiters() until resetCancel().
+// Cells (layout.ts): CTL_WAITERS, how many threads are between announcing a wait and the end of
+// it; CTL_RELEASE_SEQ, bumped by a final release that finds CTL_WAITERS > 0, and by a cancel;
+// CTL_CANCEL, set by cancelWaiters() until resetCancel().
 //
-// Ordering: a waiter reads CTL_RELEASE_SEQ BEFORE it tries to acquire, counts itself in
-// CTL_WAITERS, then waits only while the sequence still holds what it read. A releaser pushes
-// the block, bumps the sequence, then reads CTL_WAITERS. All Atomics are sequentially
-// consistent, so either the waiter's wait sees the new sequence and returns at once, or the
-// releaser sees the waiter counted and notifies: no wake-up is lost.
+// Ordering: a waiter first tries without announcing anything (the fast path touches neither
+// cell). Then it counts itself in CTL_WAITERS, THEN reads CTL_RELEASE_SEQ and CTL_CANCEL, THEN
+// tries again, and waits only while the sequence still holds what it read. A releaser pushes
+// the block onto its free list, THEN reads CTL_WAITERS, and bumps the sequence and notifies only
+// when it is > 0. All Atomics are sequentially consistent, so either the waiter's second try
+// sees the pushed block, or the releaser sees the waiter counted and bumps the sequence after
+// the waiter announced, so the wait returns at once or is notified: no wake-up is lost, and a
+// release with nobody waiting costs one shared load. A cancel stores CTL_CANCEL before its bump,
+// so a waiter that read the bumped sequence also reads the cancel.
 //
 // Who may block: acquireBlocking parks in Atomics.wait (workers; a page's main thread throws
 // there). acquireNonBlocking awaits Atomics.waitAsync, or where that is missing (Firefox
@@ -36,9 +40,7 @@ export function acquireBlocking(
 	let deadline = -1;
 	for (;;) {
 		if (Atomics.load(control, CTL_CANCEL) !== 0) return NO_BLOCK;
-		// Read the sequence before trying: a release after this read makes the wait return.
-		const seq = Atomics.load(control, CTL_RELEASE_SEQ);
-		const handle = pool.tryAcquire(payloadBytes);
+		let handle = pool.tryAcquire(payloadBytes);
 		if (handle !== NO_BLOCK) return handle;
 		const now = performance.now();
 		if (deadline < 0) {
@@ -46,9 +48,17 @@ export function acquireBlocking(
 			if (timeoutMs > 0) Atomics.add(control, CTL_BUDGET_WAITS, 1);
 		}
 		if (now >= deadline) return NO_BLOCK;
+		// Publishes this waiter: from here on a final release bumps the sequence and notifies.
 		Atomics.add(control, CTL_WAITERS, 1);
-		Atomics.wait(control, CTL_RELEASE_SEQ, seq, deadline - now);
+		// Sequence after announcing, then the second try (see header).
+		const seq = Atomics.load(control, CTL_RELEASE_SEQ);
+		const cancelled = Atomics.load(control, CTL_CANCEL) !== 0;
+		handle = cancelled ? NO_BLOCK : pool.tryAcquire(payloadBytes);
+		if (handle === NO_BLOCK && !cancelled)
+			Atomics.wait(control, CTL_RELEASE_SEQ, seq, deadline - now);
+		// Withdraws this waiter: releases may skip the bump again once no one is counted.
 		Atomics.sub(control, CTL_WAITERS, 1);
+		if (handle !== NO_BLOCK) return handle;
 	}
 }
 
@@ -62,9 +72,7 @@ export async function acquireNonBlocking(
 	let pollMs = 1;
 	for (;;) {
 		if (Atomics.load(control, CTL_CANCEL) !== 0) return NO_BLOCK;
-		// Read the sequence before trying: a release after this read makes the wait return.
-		const seq = Atomics.load(control, CTL_RELEASE_SEQ);
-		const handle = pool.tryAcquire(payloadBytes);
+		let handle = pool.tryAcquire(payloadBytes);
 		if (handle !== NO_BLOCK) return handle;
 		const now = performance.now();
 		if (deadline < 0) {
@@ -72,8 +80,14 @@ export async function acquireNonBlocking(
 			if (timeoutMs > 0) Atomics.add(control, CTL_BUDGET_WAITS, 1);
 		}
 		if (now >= deadline) return NO_BLOCK;
+		// Publishes this waiter, then sequence, then the second try, as in acquireBlocking.
 		Atomics.add(control, CTL_WAITERS, 1);
 		try {
+			const seq = Atomics.load(control, CTL_RELEASE_SEQ);
+			const cancelled = Atomics.load(control, CTL_CANCEL) !== 0;
+			handle = cancelled ? NO_BLOCK : pool.tryAcquire(payloadBytes);
+			if (handle !== NO_BLOCK) return handle;
+			if (cancelled) continue; // the loop's first line answers NO_BLOCK
 			if (hasWaitAsync) {
 				const r = Atomics.waitAsync(control, CTL_RELEASE_SEQ, seq, deadline - now);
 				if (r.async) await r.value;
@@ -82,6 +96,7 @@ export async function acquireNonBlocking(
 				pollMs = Math.min(pollMs * 2, 16);
 			}
 		} finally {
+			// Withdraws this waiter (after the wait, or on the early returns above).
 			Atomics.sub(control, CTL_WAITERS, 1);
 		}
 	}
@@ -89,10 +104,12 @@ export async function acquireNonBlocking(
 
 /** Called by the final release, after the block is back on its free list. */
 export function wakeAfterRelease(control: Int32Array): void {
+	// Read after the free-list push (see header): 0 means any later waiter's second try sees it.
+	if (Atomics.load(control, CTL_WAITERS) === 0) return;
 	// Publishes "a block was freed" to waiters (they re-try when the sequence changes).
 	Atomics.add(control, CTL_RELEASE_SEQ, 1);
-	// Wakes parked acquirers, only when some are parked (a syscall otherwise wasted).
-	if (Atomics.load(control, CTL_WAITERS) > 0) Atomics.notify(control, CTL_RELEASE_SEQ);
+	// Wakes every parked acquirer, sync and async.
+	Atomics.notify(control, CTL_RELEASE_SEQ);
 }
 
 export function cancelWaiters(control: Int32Array): void {

@@ -38,6 +38,8 @@ export interface PoolViews {
 	readonly ints: readonly Int32Array[];
 	readonly bytes: readonly Uint8Array[];
 	readonly geometry: Geometry;
+	/** Int32 index of this object's counter line (counters.ts). */
+	readonly counters: number;
 }
 
 /** Written after each payload in guards mode; any other byte there is an overrun. */

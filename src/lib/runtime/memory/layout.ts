@@ -5,9 +5,12 @@
 // Control buffer (Int32 cells; one 64-byte line = 16 cells):
 //   line 0  CTL_MAGIC, CTL_CURSOR, CTL_NEXT_ID, CTL_CARVED_UNITS, CTL_CANCEL, CTL_SHAPE
 //   line 1  CTL_RELEASE_SEQ, CTL_WAITERS                                       where acquire() parks
-//   line 2  stats counters (CTL_BLOCKS_IN_USE ... CTL_BUDGET_WAITS)
+//   line 2  rarely written stats: CTL_COUNTER_CLAIMS, CTL_HIGH_WATER_UNITS, CTL_BAD_RELEASES,
+//           CTL_BUDGET_WAITS
 //   line 3  last bad release (a seqlock: CTL_ERR_LOCK, CTL_ERR_SEQ, then the fields)
 //   lines 4 .. 4+MAX_CLASSES-1   one free-list head per size class, each alone on its line
+//   then COUNTER_LINES lines of per-thread counters (C_HITS, C_CARVES, C_RELEASED, C_UNITS;
+//   counters.ts), each written by the one MemoryPool object that claimed it
 //   then the block table, TABLE_STRIDE cells per block id:
 //     T_PLACE   (arena << 5 | class) + 1; 0 while the block is being carved (not yet published)
 //     T_OFFSET  byte offset of the block's start in its arena
@@ -38,13 +41,11 @@ export const CTL_CANCEL = 4;
 export const CTL_SHAPE = 5;
 export const CTL_RELEASE_SEQ = 16;
 export const CTL_WAITERS = 17;
-export const CTL_BLOCKS_IN_USE = 32;
-export const CTL_UNITS_IN_USE = 33;
-export const CTL_HIGH_WATER_UNITS = 34;
-export const CTL_FREE_LIST_HITS = 35;
-export const CTL_FRESH_CARVES = 36;
-export const CTL_BAD_RELEASES = 37;
-export const CTL_BUDGET_WAITS = 38;
+/** Counter lines claimed so far (each MemoryPool object claims one; see counters.ts). */
+export const CTL_COUNTER_CLAIMS = 32;
+export const CTL_HIGH_WATER_UNITS = 33;
+export const CTL_BAD_RELEASES = 34;
+export const CTL_BUDGET_WAITS = 35;
 export const CTL_ERR_LOCK = 48;
 export const CTL_ERR_SEQ = 49;
 export const CTL_ERR_REASON = 50;
@@ -53,7 +54,16 @@ export const CTL_ERR_STATE = 52;
 export const CTL_ERR_DETAIL = 53;
 export const CTL_HEADS = 64;
 export const MAX_CLASSES = 24;
-export const TABLE_BASE = CTL_HEADS + MAX_CLASSES * LINE_INTS;
+/** Int32 index of the first per-thread counter line. */
+export const CTL_COUNTERS = CTL_HEADS + MAX_CLASSES * LINE_INTS;
+/** Per-thread counter lines; MemoryPool objects past the last-but-one share the last. */
+export const COUNTER_LINES = 64;
+/** Offsets in a counter line: free-list hits, fresh carves, final releases, units in use. */
+export const C_HITS = 0;
+export const C_CARVES = 1;
+export const C_RELEASED = 2;
+export const C_UNITS = 3;
+export const TABLE_BASE = CTL_COUNTERS + COUNTER_LINES * LINE_INTS;
 export const TABLE_STRIDE = 4;
 export const T_PLACE = 0;
 export const T_OFFSET = 1;

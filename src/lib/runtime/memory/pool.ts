@@ -132,11 +132,12 @@ export class MemoryPool implements BlockMemory {
 		return c;
 	}
 
-	/** Payload bytes of a block of class `sizeClass`. */
+	/** Payload bytes of a block of the largest class. */
 	largestPayload(): number {
 		return this.classCapacity(this.classCount - 1);
 	}
 
+	/** Payload bytes of a block of class `sizeClass`. */
 	classCapacity(sizeClass: number): number {
 		return this.#g.classBytes[sizeClass] - this.#g.overheadBytes;
 	}

@@ -4,8 +4,10 @@
 // Threads: any thread retains or releases any block it holds a reference to. A block's
 // generation and refcount share its T_STATE cell, so one CAS both checks that the handle is
 // current and changes the count: a stale handle can never touch a block that was reused. The
-// final release (1 -> 0) also bumps the generation in that CAS, then (in order) updates the
-// in-use counters, pushes the block onto its free list, and wakes waiters.
+// final release (1 -> 0) also bumps the generation in that CAS, then (in order) stamps the new
+// generation in the block's header (informational; this thread just read that line), counts the
+// release on this thread's own counter line (counters.ts), pushes the block onto its free list,
+// and wakes waiters if any are parked.
 // Refused (returns false, counted, recorded for lastError(), nothing else changes): a handle
 // that is not a published block id; a block whose header stamp was overwritten; in guards
 // mode a block whose canary was overwritten (it stays out of the pool: quarantined); a stale
@@ -19,8 +21,9 @@ import type { FreeLists } from './free-list';
 import {
 	BAD,
 	BLOCK_MAGIC,
-	CTL_BLOCKS_IN_USE,
-	CTL_UNITS_IN_USE,
+	C_RELEASED,
+	C_UNITS,
+	H_GENERATION,
 	H_ID,
 	H_MAGIC,
 	PLACE_CLASS_BITS,
@@ -95,8 +98,10 @@ export function releaseBlock(v: PoolViews, lists: FreeLists, handle: number): bo
 		if (Atomics.compareExchange(c, entry + T_STATE, s, next) === s) break;
 	}
 	if ((s & REFCOUNT_MASK) !== 1) return true;
-	Atomics.sub(c, CTL_BLOCKS_IN_USE, 1);
-	Atomics.sub(c, CTL_UNITS_IN_USE, v.geometry.classBytes[cls] / UNIT_BYTES);
+	// Informational copy of the generation the block's next handle carries (readable dumps).
+	ints[(offset >> 2) + H_GENERATION] = (gen + 1) & BLOCK_GEN_MASK;
+	Atomics.add(c, v.counters + C_RELEASED, 1);
+	Atomics.sub(c, v.counters + C_UNITS, v.geometry.classBytes[cls] / UNIT_BYTES);
 	lists.push(cls, id);
 	wakeAfterRelease(c);
 	return true;
