@@ -27,7 +27,7 @@ export function quote(s: string): string {
 
 const num = (v: number) => (v < 0 ? `(${v})` : String(v));
 const FLOAT_TEXT = ['0.5', '2.25', '1e3', '1.5e-1', '.75', '100.0', '(-3.5)', '0.0'];
-const STRING_TEXT = ['', 'a', 'A', ' x ', 'É', 'ß', '😀', '_1', '_10', 'x y'];
+const STRING_TEXT = ['', 'a', 'A', ' x ', 'É', 'ß', '😀', 'Ａ', '_1', '_10', 'x y', '\tt\u00a0'];
 const TIME_TEXT = ['2024-03-01', '2024-07-15T12:30:00Z', '2023-12-31', '2025-01-01T00:00:00Z'];
 
 /** Arbitraries of expression text by result type, over the columns of `fields`. */

@@ -150,7 +150,6 @@ async function check(
 	skipKnownBug = true
 ): Promise<void> {
 	let want: Map<string, RefResult>;
-	const t0 = performance.now();
 	try {
 		want = referenceResults(c.doc);
 	} catch (error) {
@@ -163,14 +162,7 @@ async function check(
 	if (skipKnownBug && compiled.plan && dealsAcrossConsumers(compiled.plan))
 		return void fc.pre(false);
 	const started = startPipeline(c.doc, pool, options);
-	const t1 = performance.now();
 	const outcome = await started.outcome;
-	if (process.env.PP_TRACE) {
-		const batches = Math.ceil(((c.doc.nodes[0].params.rows as number) || 0) / c.batchRows);
-		console.log(
-			`ref ${(t1 - t0).toFixed(0)}ms run ${(performance.now() - t1).toFixed(0)}ms rows ${c.doc.nodes[0].params.rows} batches ${batches} nodes ${c.doc.nodes.length}`
-		);
-	}
 	if (outcome.status !== 'done') {
 		const why = JSON.stringify(outcome).slice(0, 2000);
 		throw new Error(`run ended ${outcome.status}: ${why}\n${describeCase(c, workers)}`);
@@ -196,19 +188,42 @@ async function check(
  */
 const MAX_SPLITS: Record<number, number> = { 1: 2, 2: 1, 3: 1 };
 
+const node = (id: string, kind: string, params: Record<string, unknown>) => ({
+	id,
+	kind,
+	params,
+	position: { x: 0, y: 0 }
+});
+const edge = (from: string, to: string) => ({
+	id: `${from}-${to}`,
+	from: { node: from, port: 'out' },
+	to: { node: to, port: 'in' }
+});
+
+/** gen → derive s ('Ａ' U+FF21 or '😀' U+1F600) → group-by min(s), max(s) → table. */
+function stringMinMax(): PipelineDocument {
+	return {
+		version: 1,
+		id: 'min-max',
+		name: 'string min and max',
+		nodes: [
+			node('gen', 'generator', { rows: 4, seed: 1, columns: [{ name: 'a', type: 'int' }] }),
+			node('d', 'derive', { column: 's', expression: "if(a % 2 == 0, 'Ａ', '😀')" }),
+			node('g', 'group-by', {
+				keys: [],
+				aggregates: [
+					{ op: 'min', column: 's' },
+					{ op: 'max', column: 's' }
+				]
+			}),
+			node('t', 'table', { limit: 10 })
+		],
+		edges: [edge('gen', 'd'), edge('d', 'g'), edge('g', 't')]
+	};
+}
+
 /** gen → { table, filter → { table, table } }: the smallest document that hits the fan-out bug. */
 function fanOutIntoParallelChain(rows: number): PipelineDocument {
-	const node = (id: string, kind: string, params: Record<string, unknown>) => ({
-		id,
-		kind,
-		params,
-		position: { x: 0, y: 0 }
-	});
-	const edge = (from: string, to: string) => ({
-		id: `${from}-${to}`,
-		from: { node: from, port: 'out' },
-		to: { node: to, port: 'in' }
-	});
 	return {
 		version: 1,
 		id: 'fan-out',
@@ -262,6 +277,17 @@ describe('random pipelines give the reference result on worker pools', () => {
 				pools.get(2)!,
 				false
 			);
+		}
+	);
+
+	// Known engine bug (nodes/kernels/group-aggs.ts StringMinMaxAgg): string min/max compare with
+	// JS `<` (UTF-16 code units) while sort and expressions order strings by code point, so
+	// 'Ａ' (U+FF21) and '😀' (U+1F600) swap: the engine says min 😀, max Ａ. When this starts to
+	// fail, the bug is fixed: drop `.fails`.
+	it.fails(
+		'group-by min and max order strings by code point, as sort does (known bug)',
+		async () => {
+			await check({ doc: stringMinMax(), batchRows: 100, budgetBytes: 32 * MIB }, 1, pools.get(1)!);
 		}
 	);
 });
