@@ -1,7 +1,6 @@
-// How a physical plan is laid out for a fallback run: each stage's rings (as scheduler/run.ts
-// builds them) and each worker's share of the memory budget.
-import { poolOptions, type PhysicalPlan, type PhysicalStage } from '../scheduler/run';
-import type { StageSpec } from '../scheduler/spec';
+// How a physical plan is laid out for a fallback run: each worker's share of the memory budget.
+// (Each stage's rings are scheduler/run.ts's `stageSpec`, shared by both transports.)
+import { poolOptions, type PhysicalPlan } from '../scheduler/run';
 import type { LocalPoolOptions } from './local-pool';
 
 export const MIN_BLOCK_BYTES = 4096;
@@ -27,35 +26,4 @@ export function splitBudget(plan: PhysicalPlan): Map<number, LocalPoolOptions> {
 	}
 	for (const w of producers) shares.set(w, { budgetBytes, maxBlockBytes });
 	return shares;
-}
-
-/** The StageSpec of stage `index`, as scheduler/run.ts builds it. */
-export function stageSpec(plan: PhysicalPlan, s: PhysicalStage, index: number): StageSpec {
-	const inputs: { ring: number; port: number }[] = [];
-	const outputs: number[][] = s.outputSchemas.map(() => []);
-	plan.rings.forEach((r, i) => {
-		if (r.to.stage === index) inputs.push({ ring: i, port: r.to.port });
-		if (r.from.stage === index) {
-			if (!outputs[r.from.port]) {
-				throw new RangeError(
-					`ring '${r.name}' leaves stage '${s.name}' by missing port ${r.from.port}`
-				);
-			}
-			outputs[r.from.port].push(i);
-		}
-	});
-	return {
-		index,
-		name: s.name,
-		kernel: s.kernel,
-		params: s.params,
-		inputs,
-		outputs,
-		outputModes: s.outputSchemas.map((_, i) => s.outputModes?.[i] ?? 'broadcast'),
-		inputSchemas: s.inputSchemas,
-		outputSchemas: s.outputSchemas,
-		worker: s.worker,
-		instance: s.instance ?? 0,
-		instances: s.instances ?? 1
-	};
 }

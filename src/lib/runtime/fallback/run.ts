@@ -20,11 +20,11 @@ import type { MetricsSnapshot } from '../metrics/counters';
 import type { Topology } from '../metrics/rates';
 import { Sampler } from '../metrics/sampler';
 import { RUN_STATE, type RunState } from '../scheduler/control';
-import type { PhysicalPlan, RunOptions, RunOutcome } from '../scheduler/run';
+import { stageSpec, type PhysicalPlan, type RunOptions, type RunOutcome } from '../scheduler/run';
 import type { StageFailure, StageSpec } from '../scheduler/spec';
 import type { WorkerPool } from '../scheduler/worker-pool';
 import { MergedMetrics } from './local-metrics';
-import { MIN_BLOCK_BYTES, splitBudget, stageSpec } from './plan';
+import { MIN_BLOCK_BYTES, splitBudget } from './plan';
 import type { LocalPoolOptions, LocalPoolStats } from './local-pool';
 import type {
 	ControlToPage,

@@ -1,5 +1,10 @@
-// Worker pools of browser module Web Workers (the page's runs). Browser only: the Node twin is
-// node-pool.ts; everything else about a pool is shared (worker-pool.ts).
+// Worker pools of browser module Web Workers (the page's runs). Browser only: the Node twins are
+// node-pool.ts and fallback/node-pool.ts; everything else about a pool is shared (worker-pool.ts).
+//
+// Which worker: for the 'shared' transport `src/workers/stage-host.ts`; for 'message' (a page
+// that is not cross-origin isolated, see fallback/choose.ts) `src/workers/fallback-host.ts`,
+// which loads without SharedArrayBuffer and hosts runs over postMessage. By default the
+// transport this page can use.
 //
 // Thread: the page's main thread creates, pings and terminates the workers; it never blocks.
 //
@@ -7,19 +12,26 @@
 // 'error' on its Worker object, and one whose message cannot be deserialized fires
 // 'messageerror'. But a worker that ends itself with `self.close()` fires nothing in the page,
 // and a worker stuck in a loop cannot be told from a busy one: either way the `api.run` the run
-// awaits never settles. So while a `run` call is in flight the page pings the worker every
-// `heartbeatMs`; a ping still unanswered after `pingTimeoutMs` means the worker is closed or
-// hung, and is reported as its death (the pool then replaces it). A busy host answers within
-// about 20 ms, because its loop yields to the event loop that often (host.ts); a kernel call
-// that blocks for longer than `pingTimeoutMs` counts as hung.
+// awaits never settles. So while a `run` (or `runMessage`) call is in flight the page pings the
+// worker every `heartbeatMs`; a ping still unanswered after `pingTimeoutMs` means the worker is
+// closed or hung, and is reported as its death (the pool then replaces it). A busy host answers
+// within about 20 ms, because its loop yields to the event loop that often (host.ts,
+// fallback/host.ts); a kernel call that blocks for longer than `pingTimeoutMs` counts as hung.
 //
 // Heartbeats start only after the worker answered its first ping (sent at creation), so a
 // slow script load is not mistaken for a death; a load that fails fires 'error' instead.
 // Idle workers are not pinged. What allocates: each ping (a comlink message and a timer).
 import { wrap, type Remote } from 'comlink';
+import { chooseTransport, type Transport } from '../fallback/choose';
+import type { FallbackHostApi } from '../fallback/spec';
 import { WorkerPool, type HostApi, type WorkerHandle } from './worker-pool';
 
 export interface BrowserPoolOptions {
+	/**
+	 * How the pool's runs move batches, which decides the worker script: 'shared' starts
+	 * stage-host workers, 'message' fallback-host workers. Default: `chooseTransport()`.
+	 */
+	transport?: Transport;
 	/** Pause between pings of a worker that is running stages. Default 500 ms. */
 	heartbeatMs?: number;
 	/** How long a ping may go unanswered before the worker counts as dead. Default 2000 ms. */
@@ -29,15 +41,27 @@ export interface BrowserPoolOptions {
 const DEFAULT_HEARTBEAT_MS = 500;
 const DEFAULT_PING_TIMEOUT_MS = 2000;
 
-/** Starts one stage-host module worker and watches it (see the file header). */
+/** Starts the module worker for `transport` (each URL is a literal, so the bundler finds it). */
+function startWorker(index: number, transport: Transport): Worker {
+	return transport === 'message'
+		? new Worker(new URL('../../../workers/fallback-host.ts', import.meta.url), {
+				type: 'module',
+				name: `sluice-fallback-host-${index}`
+			})
+		: new Worker(new URL('../../../workers/stage-host.ts', import.meta.url), {
+				type: 'module',
+				name: `sluice-stage-host-${index}`
+			});
+}
+
+/** Starts one host module worker and watches it (see the file header). */
 export function browserWorkerHandle(index: number, options: BrowserPoolOptions = {}): WorkerHandle {
 	const heartbeatMs = positive(options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS, 'heartbeatMs');
 	const pingTimeoutMs = positive(options.pingTimeoutMs ?? DEFAULT_PING_TIMEOUT_MS, 'pingTimeoutMs');
-	const worker = new Worker(new URL('../../../workers/stage-host.ts', import.meta.url), {
-		type: 'module',
-		name: `sluice-stage-host-${index}`
-	});
-	const remote = wrap<HostApi>(worker);
+	const worker = startWorker(index, options.transport ?? chooseTransport());
+	// A stage-host worker answers `run` and `ping` only; `runMessage` is called only on a pool
+	// of fallback-host workers (FallbackRun), which answer all three.
+	const remote = wrap<FallbackHostApi>(worker);
 
 	let listener: ((reason: string) => void) | undefined;
 	let over = false; // terminated or dead: no more deaths, no more pings
@@ -99,15 +123,21 @@ export function browserWorkerHandle(index: number, options: BrowserPoolOptions =
 		startBeating();
 	});
 
-	// `api` is the comlink proxy with `run` counted, so heartbeats run exactly while a run does.
-	const run: HostApi['run'] = (spec, host) => {
+	// `api` is the comlink proxy with `run` and `runMessage` counted, so heartbeats run exactly
+	// while a run does.
+	const counted = <T>(call: Promise<T>): Promise<T> => {
 		running++;
 		startBeating();
-		return remote.run(spec, host).finally(() => running--);
+		return call.finally(() => running--);
 	};
+	type Outcome<K extends keyof FallbackHostApi> = Awaited<ReturnType<FallbackHostApi[K]>>;
+	const run: HostApi['run'] = (spec, host) => counted<Outcome<'run'>>(remote.run(spec, host));
+	const runMessage: FallbackHostApi['runMessage'] = (spec, host) =>
+		counted<Outcome<'runMessage'>>(remote.runMessage(spec, host));
 	const api = new Proxy(remote, {
-		get: (target, key) => (key === 'run' ? run : Reflect.get(target, key))
-	}) as Remote<HostApi>;
+		get: (target, key) =>
+			key === 'run' ? run : key === 'runMessage' ? runMessage : Reflect.get(target, key)
+	}) as unknown as Remote<HostApi>;
 
 	return {
 		api,
@@ -122,14 +152,21 @@ export function browserWorkerHandle(index: number, options: BrowserPoolOptions =
 	};
 }
 
-/** A pool of `size` stage-host module workers named `sluice-stage-host-<index>`. */
+/**
+ * A pool of `size` module workers for `options.transport` (default: the one this page can use):
+ * `sluice-stage-host-<index>` for 'shared', `sluice-fallback-host-<index>` for 'message'.
+ */
 export function createBrowserWorkerPool(
 	size: number,
 	options: BrowserPoolOptions = {}
 ): WorkerPool {
 	positive(options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS, 'heartbeatMs');
 	positive(options.pingTimeoutMs ?? DEFAULT_PING_TIMEOUT_MS, 'pingTimeoutMs');
-	return new WorkerPool(size, (index) => browserWorkerHandle(index, options));
+	const transport = options.transport ?? chooseTransport();
+	if (transport !== 'shared' && transport !== 'message') {
+		throw new TypeError(`transport must be 'shared' or 'message', got ${String(transport)}`);
+	}
+	return new WorkerPool(size, (index) => browserWorkerHandle(index, { ...options, transport }));
 }
 
 function positive(ms: number, name: string): number {

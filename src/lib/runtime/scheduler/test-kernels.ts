@@ -105,14 +105,40 @@ function throwAt({ params }: KernelSetup): Kernel {
 	};
 }
 
-const sleeper = new Int32Array(new SharedArrayBuffer(4));
+/** The one Int32 cell of `sleeper`; nothing ever stores to it, so a wait on it only times out. */
+const SLEEPER_CELL = 0;
+/** Made on first use (undefined until then), null where SharedArrayBuffer does not exist. */
+let sleeper: Int32Array | null | undefined;
+
+/**
+ * Blocks this thread for `ms`. Where SharedArrayBuffer exists the thread parks in Atomics.wait;
+ * a worker of a page that is not cross-origin isolated has no SharedArrayBuffer and so no way to
+ * block, and spins on performance.now() instead. Spinning burns its core, which is acceptable
+ * only because these are test kernels (deliberately slow, hung or dying stages): kernels that
+ * users run must never call this. Made lazily, so a worker that imports this table starts
+ * without shared memory.
+ */
+function blockFor(ms: number): void {
+	if (sleeper === undefined) {
+		sleeper =
+			typeof SharedArrayBuffer === 'function' ? new Int32Array(new SharedArrayBuffer(4)) : null;
+	}
+	if (sleeper) {
+		Atomics.wait(sleeper, SLEEPER_CELL, 0, ms);
+		return;
+	}
+	const until = performance.now() + ms;
+	while (performance.now() < until) {
+		// spin: no shared memory, so nothing to park on
+	}
+}
 
 /** Transform or sink: waits `ms` per batch (a deliberately slow stage), then forwards if it has an output. */
 function sleep({ params, outputSchemas }: KernelSetup): Kernel {
 	const { ms } = params as { ms: number };
 	return {
 		consume(input, ctx) {
-			Atomics.wait(sleeper, 0, 0, ms);
+			blockFor(ms);
 			if (outputSchemas.length > 0) ctx.forward(0, input);
 			return 'more';
 		}
@@ -125,7 +151,7 @@ function hang({ params }: KernelSetup): Kernel {
 	let seen = 0;
 	return {
 		consume(input, ctx) {
-			if (seen++ === at) for (;;) Atomics.wait(sleeper, 0, 0, 1000);
+			if (seen++ === at) for (;;) blockFor(1000);
 			ctx.forward(0, input);
 			return 'more';
 		}
@@ -145,7 +171,7 @@ function exitAt({ params }: KernelSetup): Kernel {
 					// A browser worker's close() only drops *later* tasks: this one would run on,
 					// finish the run and post its result. Stay in this task until terminated.
 					scope.close();
-					for (;;) Atomics.wait(sleeper, 0, 0, 1000);
+					for (;;) blockFor(1000);
 				}
 			}
 			ctx.forward(0, input);
