@@ -2,6 +2,12 @@
 // sample, streamed through the CSV parser into frames. The output schema comes from the dataset
 // registry (see datasets.ts: the caller probes the file before compiling), with `types`
 // overriding inferred column types.
+//
+// Partitionable: paired with a partitioned chain (e.g. filter → group-by with several workers)
+// the source runs one instance per worker. A local file read in Node is then split by byte
+// ranges, one per instance (kernels/source-range.ts); anything else, or `parallel: false`, is
+// read by instance 0 alone. In a split file, a bad row past the first range is reported with
+// the file's line number (the instance re-reads the bytes before its range to count them).
 import * as v from 'valibot';
 import type { FrameSchema } from '../runtime/batch/types';
 import type { KernelSetup } from '../runtime/scheduler/kernel';
@@ -21,6 +27,12 @@ const params = v.object({
 	),
 	header: v.optional(v.boolean(), true),
 	badRows: v.optional(v.picklist(BAD_ROWS, "badRows must be 'fail', 'skip' or 'null'"), 'fail'),
+	/**
+	 * Split a local file between workers by byte ranges when the plan runs several instances.
+	 * false: one worker reads it all (needed for files with line breaks inside quoted fields
+	 * beyond their first 64 KiB).
+	 */
+	parallel: v.optional(v.boolean(), true),
 	/** Column name -> type, winning over inference. */
 	types: v.optional(
 		v.record(
@@ -71,7 +83,8 @@ function csvSourceKernel(setup: KernelSetup) {
 		{
 			source: p.source.trim(),
 			options: { delimiter: p.delimiter, header: p.header, badRows: p.badRows },
-			schema: setup.outputSchemas[0]
+			schema: setup.outputSchemas[0],
+			parallel: p.parallel
 		},
 		setup
 	);
@@ -103,9 +116,15 @@ export const csvSource: NodeDefinition<CsvSourceParams> = {
 			options: BAD_ROWS,
 			help: 'fail: stop the run; skip: drop the row; null: keep it with nulls'
 		},
-		{ name: 'types', label: 'Column types', control: 'json', help: '{ "price": "float64" }' }
+		{ name: 'types', label: 'Column types', control: 'json', help: '{ "price": "float64" }' },
+		{
+			name: 'parallel',
+			label: 'Split between workers',
+			control: 'boolean',
+			help: 'Local files are parsed by several workers at once; turn off for files whose quoted fields span lines'
+		}
 	],
-	traits: { stateless: false, blocking: false, partitionable: false },
+	traits: { stateless: false, blocking: false, partitionable: true },
 	summary: (p) => {
 		const source = p.source.trim();
 		if (source === '') return 'no source yet';

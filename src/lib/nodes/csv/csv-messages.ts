@@ -39,6 +39,7 @@ export const csvOptionError = {
 	notBoolean: (name: string, value: unknown) =>
 		new TypeError(`${name} must be a boolean, got ${typeof value}`),
 	nullValues: () => new TypeError('nullValues must be an array of strings'),
+	columns: () => new TypeError('columns must be a non-empty array of column names'),
 	types: (name: string, value: unknown, allowed: readonly string[]) =>
 		new TypeError(
 			`types.${name} must be one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`

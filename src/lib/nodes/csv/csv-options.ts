@@ -26,6 +26,12 @@ export interface CsvOptions {
 	badRows?: 'fail' | 'skip' | 'null';
 	/** Rows per emitted batch (default 16384). */
 	batchRows?: number;
+	/**
+	 * Set when the input is a piece of a larger file that starts at a record boundary after its
+	 * header (one worker's byte range): the column names. No header line is read (whatever
+	 * `header` says) and no byte-order mark is skipped; the first record is data.
+	 */
+	columns?: string[];
 }
 
 /** A row the parser skipped, nulled or stopped at. */
@@ -80,6 +86,8 @@ export interface ResolvedCsvOptions {
 	sampleRows: number;
 	badRows: number;
 	batchRows: number;
+	/** Column names of an input that starts mid-file (see CsvOptions.columns), else null. */
+	columns: string[] | null;
 }
 
 function singleAscii(text: unknown): number {
@@ -115,6 +123,12 @@ export function resolveCsvOptions(options: CsvOptions = {}): ResolvedCsvOptions 
 		if (!COLUMN_TYPES.includes(type)) throw csvOptionError.types(name, type, COLUMN_TYPES);
 		types.set(name, type);
 	}
+	const columns = options.columns ?? null;
+	if (
+		columns !== null &&
+		(!Array.isArray(columns) || columns.length === 0 || columns.some((c) => typeof c !== 'string'))
+	)
+		throw csvOptionError.columns();
 	const policy = options.badRows ?? 'fail';
 	const badRows = ['fail', 'skip', 'null'].indexOf(policy);
 	if (badRows < 0) throw csvOptionError.badRows(policy);
@@ -126,6 +140,7 @@ export function resolveCsvOptions(options: CsvOptions = {}): ResolvedCsvOptions 
 		types,
 		sampleRows: rowCount('sampleRows', options.sampleRows, 1000),
 		badRows,
-		batchRows: rowCount('batchRows', options.batchRows, 16384)
+		batchRows: rowCount('batchRows', options.batchRows, 16384),
+		columns: columns === null ? null : [...columns]
 	};
 }

@@ -52,6 +52,14 @@ export class CsvParser {
 	bytesRead(): number {
 		return this.reader.bytesRead();
 	}
+
+	/**
+	 * Line breaks met inside quoted fields so far. Zero means every line break ended a record
+	 * (or a blank line): what a reader splitting the file by bytes relies on.
+	 */
+	quotedLineBreaks(): number {
+		return this.reader.quotedLineBreaks();
+	}
 }
 
 /**

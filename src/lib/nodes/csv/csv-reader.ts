@@ -68,9 +68,11 @@ export class CsvReader implements CsvRecordSink {
 		private readonly options: ResolvedCsvOptions,
 		private readonly inferOnly: boolean
 	) {
-		this.scanner = new CsvScanner(options.delimiter, options.quote, this);
+		const midFile = options.columns !== null;
+		this.scanner = new CsvScanner(options.delimiter, options.quote, this, !midFile);
 		this.nulls = new NullMatcher(options.nullValues);
-		this.phase = options.header ? PHASE_HEADER : PHASE_SAMPLE;
+		this.phase = options.header && !midFile ? PHASE_HEADER : PHASE_SAMPLE;
+		if (midFile) this.names = uniqueNames(options.columns!);
 		this.batchRows = options.batchRows;
 	}
 
@@ -118,6 +120,10 @@ export class CsvReader implements CsvRecordSink {
 
 	bytesRead(): number {
 		return this.bytes;
+	}
+
+	quotedLineBreaks(): number {
+		return this.scanner.quotedLineBreaks;
 	}
 
 	/** Scanner callback: one complete record. */

@@ -45,9 +45,14 @@ export class CsvScanner {
 	starts: Int32Array = new Int32Array(64);
 	ends: Int32Array = new Int32Array(64);
 	flags: Uint8Array = new Uint8Array(64);
+	/**
+	 * Line breaks met inside quoted fields so far (a CRLF counts one). Zero means every line
+	 * break seen ended a record or a blank line, which is what lets a file be split by bytes.
+	 */
+	quotedLineBreaks = 0;
 	private carry = new Uint8Array(MIN_CARRY);
 	private carryLength = 0;
-	private bomPending = true;
+	private bomPending: boolean;
 	private stopped = false;
 	// Scan state; positions are offsets into the buffer being scanned (the carry between calls).
 	private pos = 0;
@@ -60,11 +65,15 @@ export class CsvScanner {
 	private recordLine = 1;
 	private quoteLine = 1;
 
+	/** `skipBom`: false for input that starts mid-file, where EF BB BF is data. */
 	constructor(
 		private readonly delimiter: number,
 		private readonly quote: number,
-		private readonly sink: CsvRecordSink
-	) {}
+		private readonly sink: CsvRecordSink,
+		skipBom = true
+	) {
+		this.bomPending = skipBom;
+	}
 
 	push(chunk: Uint8Array): void {
 		if (this.stopped || chunk.length === 0) return;
@@ -195,13 +204,19 @@ export class CsvScanner {
 					while (p < end) {
 						c = buf[p];
 						if (c === quote || c === CR) break;
-						if (c === LF) line++;
+						if (c === LF) {
+							line++;
+							this.quotedLineBreaks++;
+						}
 						p++;
 					}
 					if (p >= end) break outer;
 					if (c === CR) {
 						if (p + 1 >= end && !final) break outer; // CRLF counts once: wait for the next byte
-						if (p + 1 >= end || buf[p + 1] !== LF) line++;
+						if (p + 1 >= end || buf[p + 1] !== LF) {
+							line++;
+							this.quotedLineBreaks++;
+						}
 						p++;
 						continue;
 					}

@@ -11,6 +11,13 @@
 //
 // Schema: the compiler fixed the output schema before the run (probe + overrides), so every
 // column's type is forced on the parser; a file whose header no longer matches fails the run.
+//
+// Several instances (a source paired with a partitioned chain): each reads the share
+// source-range.ts gives it. An instance reading a byte range that starts mid-file gets the
+// schema's names instead of a header. It cannot number lines itself, so when it meets a bad
+// row it re-reads the bytes before its range once to turn its line number into the file's.
+// A split instance that meets a line break inside a quoted field fails the run (the split
+// may have cut that field), naming `parallel: false` as the way to read such a file.
 // Frames are cut so no frame exceeds `frameLimit(budget)`, which stays below the pool's largest
 // block class for that budget.
 import { NO_BLOCK, type BatchView, type ColumnView } from '../../runtime/contracts';
@@ -23,9 +30,10 @@ import type {
 	KernelSetup,
 	KernelStep
 } from '../../runtime/scheduler/kernel';
-import { CsvError, CsvParser, type CsvOptions } from '../csv';
+import { CsvError, CsvParser, shiftLines, type CsvOptions } from '../csv';
 import { openChunks, type ChunkSource } from './source-bytes';
 import { locateSource } from './source-locate';
+import { linesBefore, planShare, SPLIT_SAMPLE_BYTES, type CsvShare } from './source-range';
 
 /** Chunks fed to the parser per produce() call before it yields with 'more'. */
 const CHUNKS_PER_CALL = 8;
@@ -65,6 +73,17 @@ export interface CsvReadSpec {
 	options: CsvOptions;
 	/** The output schema the plan expects. */
 	schema: FrameSchema;
+	/** Split a local file between the instances by bytes (default true); false: instance 0 reads all. */
+	parallel?: boolean;
+}
+
+/** The run-failing message of a split instance that met a line break inside quotes. */
+export function quotedBreakMessage(source: string, start: number, end: number): string {
+	return (
+		`'${source}' has a quoted field spanning lines (found in bytes ${start}–${end}, past the ` +
+		`first ${SPLIT_SAMPLE_BYTES / 1024} KiB that were checked), so it cannot be split between ` +
+		`workers: set parallel: false on this CSV node to read it on one worker`
+	);
 }
 
 /** A source kernel streaming `spec.source` as CSV into frames of `spec.schema`. */
@@ -74,6 +93,7 @@ export function csvReadKernel(spec: CsvReadSpec, setup: KernelSetup): Kernel {
 	const limit = frameLimit(setup.budgetBytes);
 	let parser: CsvParser | null = null;
 	let chunks: ChunkSource | null = null;
+	let share: CsvShare | null = null;
 	let pending: BatchView[] = [];
 	let inputDone = false;
 	let checked = false;
@@ -83,12 +103,45 @@ export function csvReadKernel(spec: CsvReadSpec, setup: KernelSetup): Kernel {
 		try {
 			batches = step();
 		} catch (error) {
-			if (error instanceof CsvError)
-				throw new Error(`'${source}' ${error.message}`, { cause: error });
+			if (error instanceof CsvError) throw new Error(csvFailure(error), { cause: error });
 			throw error;
 		}
+		if (share?.kind === 'range' && parser!.quotedLineBreaks() > 0)
+			throw new Error(quotedBreakMessage(source, share.start, share.end));
 		if (!checked && parser!.schema()) checkHeader(parser!.schema()!.names);
 		for (const b of batches) if (b.length > 0) pending.push(b);
+	}
+
+	/** The message of a bad row, with the file's line number when the range starts mid-file. */
+	function csvFailure(error: CsvError): string {
+		if (share?.kind !== 'range') return `'${source}' ${error.message}`;
+		const { path, start, end } = share;
+		if (parser!.quotedLineBreaks() > 0) return quotedBreakMessage(source, start, end);
+		if (start === 0) return `'${source}' ${error.message}`;
+		const before = linesBefore(path, start, spec.options);
+		if (!before.aligned) return quotedBreakMessage(source, 0, start);
+		return `'${source}' ${shiftLines(error.message, before.lines)}`;
+	}
+
+	/** Opens this instance's share of the source; false when it has nothing to read. */
+	function open(batchRows: number): boolean {
+		share = planShare(
+			locateSource(source),
+			setup.instance,
+			setup.instances,
+			spec.parallel ?? true,
+			spec.options
+		);
+		if (share.kind === 'nothing') return false;
+		const midFile = share.kind === 'range' && share.start > 0;
+		parser = new CsvParser({
+			...spec.options,
+			types,
+			batchRows,
+			columns: midFile ? schema.names : undefined
+		});
+		chunks = share.kind === 'range' ? share.chunks : openChunks(locateSource(source));
+		return true;
 	}
 
 	function checkHeader(names: string[]): void {
@@ -141,9 +194,9 @@ export function csvReadKernel(spec: CsvReadSpec, setup: KernelSetup): Kernel {
 		produce(ctx) {
 			if (pending.length > 0) return writeFirst(ctx);
 			if (inputDone) return 'done';
-			if (parser === null) {
-				parser = new CsvParser({ ...spec.options, types, batchRows: ctx.batchRows });
-				chunks = openChunks(locateSource(source));
+			if (parser === null && !open(ctx.batchRows)) {
+				inputDone = true;
+				return 'done';
 			}
 			for (let k = 0; k < CHUNKS_PER_CALL && pending.length === 0; k++) {
 				const chunk = chunks!.poll();
@@ -155,7 +208,7 @@ export function csvReadKernel(spec: CsvReadSpec, setup: KernelSetup): Kernel {
 				parse(() => parser!.finish());
 				inputDone = true;
 				chunks!.close();
-				if (!checked) checkHeader(parser.schema()?.names ?? []);
+				if (!checked) checkHeader(parser!.schema()?.names ?? []);
 				break;
 			}
 			if (pending.length > 0) return writeFirst(ctx);
