@@ -10,8 +10,6 @@ import { tableFromIPC } from 'apache-arrow';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPipeline } from '../../src/lib/compiler/execute';
-import { compile } from '../../src/lib/compiler/index';
-import type { CompiledPlan } from '../../src/lib/compiler/physical';
 import type { PipelineDocument } from '../../src/lib/graph/document';
 import type { CollectResult } from '../../src/lib/nodes/collect';
 import type { TableResult } from '../../src/lib/nodes/table';
@@ -45,7 +43,7 @@ const caseArb = (maxSplits: number, parallel: boolean): fc.Arbitrary<Case> =>
 				maxRows: batchRows * MAX_BATCHES,
 				maxSplits,
 				floatSums: !parallel,
-				safeFanOut: parallel
+				safeFanOut: false
 			}).map((doc) => ({
 				doc,
 				batchRows,
@@ -129,26 +127,7 @@ function mismatch(sink: string, got: SinkRows | null, want: RefResult, ordered: 
 	return null;
 }
 
-/** Whether a round-robin port feeds more than one consumer node (the known fan-out bug). */
-function dealsAcrossConsumers(plan: CompiledPlan): boolean {
-	const consumers = new Map<string, Set<string>>();
-	for (const ring of plan.rings) {
-		const { stage, port } = ring.from;
-		if (plan.stages[stage].outputModes?.[port] !== 'round-robin') continue;
-		const key = `${stage}:${port}`;
-		const set = consumers.get(key) ?? new Set();
-		set.add(plan.origins[ring.to.stage].nodes[0]);
-		consumers.set(key, set);
-	}
-	return [...consumers.values()].some((set) => set.size > 1);
-}
-
-async function check(
-	c: Case,
-	workers: number,
-	pool: WorkerPool,
-	skipKnownBug = true
-): Promise<void> {
+async function check(c: Case, workers: number, pool: WorkerPool): Promise<void> {
 	let want: Map<string, RefResult>;
 	try {
 		want = referenceResults(c.doc);
@@ -158,9 +137,6 @@ async function check(
 		throw error;
 	}
 	const options = { workers, batchRows: c.batchRows, budgetBytes: c.budgetBytes };
-	const compiled = compile(c.doc, options);
-	if (skipKnownBug && compiled.plan && dealsAcrossConsumers(compiled.plan))
-		return void fc.pre(false);
 	const started = startPipeline(c.doc, pool, options);
 	const outcome = await started.outcome;
 	if (outcome.status !== 'done') {
@@ -180,13 +156,8 @@ async function check(
 		);
 }
 
-/**
- * Fan-outs a path may cross, by worker count. With several workers a port that feeds a parallel
- * chain and another consumer loses rows (see the known-bug test below), so with 2 or 3 workers
- * the generator avoids those shapes (`safeFanOut`, one fan-out deep) and `check` skips any that
- * slip through; once fixed, set this to 2 for every worker count and drop both.
- */
-const MAX_SPLITS: Record<number, number> = { 1: 2, 2: 1, 3: 1 };
+/** Fan-outs a path may cross (a port feeding several consumers, some partitioned). */
+const MAX_SPLITS: Record<number, number> = { 1: 2, 2: 2, 3: 2 };
 
 const node = (id: string, kind: string, params: Record<string, unknown>) => ({
 	id,
@@ -263,31 +234,19 @@ describe('random pipelines give the reference result on worker pools', () => {
 		}, 120_000);
 	}
 
-	// Known engine bug (compiler/physical.ts + scheduler/stage.ts): an output port that feeds a
-	// partitioned chain is marked round-robin, and emit() then deals batches round-robin over
-	// every ring of the port, so the port's other consumers (here table t0) get only a share of
-	// the rows and the chain's instances get the rest. When this starts to fail, the bug is fixed:
-	// drop `.fails`, raise MAX_SPLITS to 2, and drop `safeFanOut` and `dealsAcrossConsumers`.
-	it.fails(
-		'a source feeding a sink and a parallel chain gives every sink all rows (2 workers; known bug)',
-		async () => {
-			await check(
-				{ doc: fanOutIntoParallelChain(1000), batchRows: 100, budgetBytes: 32 * MIB },
-				2,
-				pools.get(2)!,
-				false
-			);
-		}
-	);
+	// Regression: a port feeding a sink and a partitioned chain once dealt its batches
+	// round-robin over all its rings, so the sink got only a share of the rows.
+	it('a source feeding a sink and a parallel chain gives every sink all rows (2 workers)', async () => {
+		await check(
+			{ doc: fanOutIntoParallelChain(1000), batchRows: 100, budgetBytes: 32 * MIB },
+			2,
+			pools.get(2)!
+		);
+	});
 
-	// Known engine bug (nodes/kernels/group-aggs.ts StringMinMaxAgg): string min/max compare with
-	// JS `<` (UTF-16 code units) while sort and expressions order strings by code point, so
-	// 'Ａ' (U+FF21) and '😀' (U+1F600) swap: the engine says min 😀, max Ａ. When this starts to
-	// fail, the bug is fixed: drop `.fails`.
-	it.fails(
-		'group-by min and max order strings by code point, as sort does (known bug)',
-		async () => {
-			await check({ doc: stringMinMax(), batchRows: 100, budgetBytes: 32 * MIB }, 1, pools.get(1)!);
-		}
-	);
+	// Regression: string min/max once compared UTF-16 code units, swapping 'Ａ' (U+FF21) and
+	// '😀' (U+1F600) against the code point order sort and expressions use.
+	it('group-by min and max order strings by code point, as sort does', async () => {
+		await check({ doc: stringMinMax(), batchRows: 100, budgetBytes: 32 * MIB }, 1, pools.get(1)!);
+	});
 });

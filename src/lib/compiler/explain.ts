@@ -23,8 +23,7 @@ export function explain(plan: CompiledPlan): string {
 		}
 	});
 	for (const [i, r] of plan.rings.entries()) {
-		const mode =
-			plan.stages[r.from.stage].outputModes?.[r.from.port] === 'round-robin' ? ', round-robin' : '';
+		const mode = r.group !== undefined ? `, round-robin group ${r.group}` : '';
 		lines.push(
 			`  ring ${i}: stage ${r.from.stage} → stage ${r.to.stage} (${r.name}), capacity ${r.capacity}${mode}`
 		);

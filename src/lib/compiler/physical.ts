@@ -206,20 +206,23 @@ export function buildPhysicalPlan(logical: LogicalPlan, options: CompileOptions)
 	const rings: PhysicalRing[] = [];
 	const edgeRings = new Map<string, number[]>();
 	const outputStages = (g: Group) => (g.merge !== null ? [g.merge] : g.stages);
+	let nextGroup = 0;
 	const ring = (
 		name: string,
 		from: number,
 		fromPort: number,
 		to: number,
 		toPort: number,
-		edge: string
+		edge: string,
+		group?: number
 	) => {
 		edgeRings.set(edge, [...(edgeRings.get(edge) ?? []), rings.length]);
 		rings.push({
 			name,
 			from: { stage: from, port: fromPort },
 			to: { stage: to, port: toPort },
-			capacity: 0
+			capacity: 0,
+			group
 		});
 	};
 	for (const g of groups) {
@@ -234,12 +237,10 @@ export function buildPhysicalPlan(logical: LogicalPlan, options: CompileOptions)
 				producers.forEach((p, k) => ring(name, p, fromPort, g.stages[k], toPort, edge.id));
 				return;
 			}
+			// The instances of this group share one consumer group on each producer's port.
+			const group = g.stages.length > 1 ? nextGroup++ : undefined;
 			for (const p of producers) {
-				for (const c of g.stages) ring(name, p, fromPort, c, toPort, edge.id);
-				if (g.stages.length > 1) {
-					const modes = (stages[p].outputModes ??= stages[p].outputSchemas.map(() => 'broadcast'));
-					modes[fromPort] = 'round-robin';
-				}
+				for (const c of g.stages) ring(name, p, fromPort, c, toPort, edge.id, group);
 			}
 		});
 		if (g.merge !== null)

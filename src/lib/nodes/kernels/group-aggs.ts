@@ -305,7 +305,7 @@ class StringMinMaxAgg implements Aggregator {
 			const x = stringAt(col!, r)!;
 			const g = gids[i];
 			const m = this.m[g];
-			if (m === undefined || (max ? x > m : x < m)) {
+			if (m === undefined || (max ? compareCodePoints(x, m) > 0 : compareCodePoints(x, m) < 0)) {
 				this.m[g] = x;
 				this.encoded[g] = undefined;
 			}
@@ -335,6 +335,26 @@ class StringMinMaxAgg implements Aggregator {
 	writePartial(writer: FrameWriter, c: number, groups: Int32Array, n: number) {
 		this.writeFinal(writer, c, groups, n);
 	}
+}
+
+/**
+ * Orders strings by Unicode code point, as sort and the expression language do (JS `<`
+ * compares UTF-16 code units, which puts U+1F600 before U+FF21).
+ */
+export function compareCodePoints(a: string, b: string): number {
+	const n = Math.min(a.length, b.length);
+	for (let i = 0; i < n; i++) {
+		const x = a.charCodeAt(i);
+		const y = b.charCodeAt(i);
+		if (x === y) continue;
+		// Surrogates (0xD800-0xDFFF) encode code points above 0xFFFF: they sort after every
+		// other code unit that is not itself a surrogate.
+		const xs = x >= 0xd800 && x <= 0xdfff;
+		const ys = y >= 0xd800 && y <= 0xdfff;
+		if (xs !== ys) return xs ? 1 : -1;
+		return x - y;
+	}
+	return a.length - b.length;
 }
 
 export type Distinct = number | bigint | boolean | string;

@@ -28,8 +28,6 @@ export interface PhysicalStage {
 	worker: number;
 	instance?: number;
 	instances?: number;
-	/** Per output port; default 'broadcast'. */
-	outputModes?: ('broadcast' | 'round-robin')[];
 }
 
 export interface PhysicalRing {
@@ -37,6 +35,11 @@ export interface PhysicalRing {
 	from: { stage: number; port: number };
 	to: { stage: number; port: number };
 	capacity: number;
+	/**
+	 * Rings leaving one port with the same group are the instances of one partitioned consumer:
+	 * each batch goes to one of them in turn. Rings without a group each get a batch (fan-out).
+	 */
+	group?: number;
 }
 
 export interface PhysicalPlan {
@@ -271,7 +274,16 @@ export function stageSpec(plan: PhysicalPlan, s: PhysicalStage, index: number): 
 		params: s.params,
 		inputs,
 		outputs,
-		outputModes: s.outputSchemas.map((_, i) => s.outputModes?.[i] ?? 'broadcast'),
+		outputGroups: outputs.map((rings) => {
+			// Rings with the same plan group share one consumer group; the rest get their own.
+			const ids = new Map<number, number>();
+			return rings.map((r, k) => {
+				const g = plan.rings[r].group;
+				if (g === undefined) return rings.length + k;
+				if (!ids.has(g)) ids.set(g, ids.size);
+				return ids.get(g)!;
+			});
+		}),
 		inputSchemas: s.inputSchemas,
 		outputSchemas: s.outputSchemas,
 		worker: s.worker,

@@ -17,8 +17,12 @@ export interface StageSpec {
 	inputs: { ring: number; port: number }[];
 	/** Per output port, the rings fed by it (one per consumer: fan-out). */
 	outputs: number[][];
-	/** Per output port: 'broadcast' sends each batch to every ring, 'round-robin' to one. */
-	outputModes: ('broadcast' | 'round-robin')[];
+	/**
+	 * Per output port, the consumer group of each ring in `outputs[port]`. A batch goes to every
+	 * group (fan-out) and, within a group, to one ring in turn (the instances of one partitioned
+	 * consumer share a group). By default every ring is its own group: plain fan-out.
+	 */
+	outputGroups: number[][];
 	inputSchemas: FrameSchema[];
 	outputSchemas: FrameSchema[];
 	/** Which pool worker hosts the stage. */

@@ -106,6 +106,12 @@ export class StageRunner implements KernelContext {
 			port.map((ring) => ({ ring: rings[ring], edge: ringEdge[ring] }))
 		);
 		this.outboxes = this.outputs.flat().map(() => new Outbox());
+		this.groups = spec.outputGroups.map((ids) => {
+			const byId = new Map<number, number[]>();
+			ids.forEach((id, position) => byId.set(id, [...(byId.get(id) ?? []), position]));
+			return [...byId.values()];
+		});
+		this.turns = this.groups.map((groups) => groups.map(() => 0));
 	}
 
 	get done(): boolean {
@@ -216,8 +222,7 @@ export class StageRunner implements KernelContext {
 				if (this.inputs.every((other) => other.port !== port || other.ended)) {
 					this.kernel.inputEnded?.(port, this);
 				}
-			}
-			else if (status !== 0) {
+			} else if (status !== 0) {
 				throw new StageFailed(
 					this.stageName,
 					input.ring.error() ?? `input '${input.ring.name}' stopped`,
@@ -281,16 +286,16 @@ export class StageRunner implements KernelContext {
 		}
 		let k = 0;
 		for (let p = 0; p < port; p++) k += this.outputs[p].length;
-		if (this.spec.outputModes[port] === 'round-robin') {
-			// Partitioned consumers: each batch goes to one of them, in turn.
-			const r = this.roundRobin[port] ?? 0;
-			this.roundRobin[port] = (r + 1) % rings.length;
-			this.outboxes[k + r].push(block, byteLength, rows);
-			return;
+		const groups = this.groups[port];
+		// Fan-out: one reference per consumer group, dropped by that group's reader.
+		if (groups.length > 1) this.pool.retain(block, groups.length - 1);
+		for (let g = 0; g < groups.length; g++) {
+			const members = groups[g];
+			// Partitioned consumer: its instances take batches in turn.
+			const turn = this.turns[port][g];
+			this.turns[port][g] = (turn + 1) % members.length;
+			this.outboxes[k + members[turn]].push(block, byteLength, rows);
 		}
-		// Fan-out: one reference per consumer ring, dropped by each consumer after reading.
-		if (rings.length > 1) this.pool.retain(block, rings.length - 1);
-		for (let r = 0; r < rings.length; r++) this.outboxes[k + r].push(block, byteLength, rows);
 	}
 
 	forward(port: number, input: InputBatch): void {
@@ -299,7 +304,10 @@ export class StageRunner implements KernelContext {
 	}
 
 	private writerPools: (WriterPool | undefined)[] = [];
-	private readonly roundRobin: number[] = [];
+	/** Per port: consumer groups as lists of ring positions within the port. */
+	private readonly groups: number[][][];
+	/** Per port and group: which member takes the next batch. */
+	private readonly turns: number[][];
 
 	private writers(port: number) {
 		let w = this.writerPools[port];
