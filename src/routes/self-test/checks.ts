@@ -2,23 +2,35 @@
 // worker pool, plus one check of batch frames read on the page. Each check resolves with a
 // detail line (real figures: rows, sums, outcome fields) or throws saying what was wrong.
 //
+// Transports: the same run checks pass over shared memory and, on a page that is not
+// cross-origin isolated, over message passing (runtime/fallback). A check marked
+// `needsSharedMemory` is about shared memory itself and is skipped without it.
+//
 // Placement: the pool has n >= 2 workers; `on(k)` is worker k mod n, so with two workers the
 // third stage of a chain shares worker 0 with the source. The stage that fails, hangs or dies
 // is always alone on worker 1, so the failure names exactly that stage.
 import { mulberry32 } from '$lib/runtime/testing/prng';
-import type { Run, PhysicalPlan, RunOptions, RunOutcome } from '$lib/runtime/scheduler/run';
+import type { PoolStats } from '$lib/runtime/contracts';
+import type { Transport } from '$lib/runtime/fallback/choose';
+import type { EngineRun } from '$lib/runtime/fallback/create-run';
+import { FallbackRun } from '$lib/runtime/fallback/run';
+import type { PhysicalPlan, RunOptions, RunOutcome } from '$lib/runtime/scheduler/run';
 import type { WorkerPool } from '$lib/runtime/scheduler/worker-pool';
 import { frameCheck } from './frame-check';
 import { MiB, chain, count, expectEqual, expectTrue, intact, sleep, source, stage } from './plans';
 
 export interface CheckContext {
 	pool: WorkerPool;
+	/** How the pool's runs move batches. */
+	transport: Transport;
 	/** A run on the pool, remembered so a check that overruns its time can be cancelled. */
-	newRun(plan: PhysicalPlan, options?: RunOptions): Run;
+	newRun(plan: PhysicalPlan, options?: RunOptions): EngineRun;
 }
 
 export interface EngineCheck {
 	name: string;
+	/** The check is about shared memory itself: skipped where there is none. */
+	needsSharedMemory?: boolean;
 	/** Resolves with a detail line on success; throws an Error saying what was wrong. */
 	run(ctx: CheckContext): Promise<string>;
 }
@@ -39,8 +51,18 @@ function expectStatus(outcome: RunOutcome, status: RunOutcome['status']): void {
 	throw new Error(`expected the run to end ${status}, got ${JSON.stringify(shown)}`);
 }
 
-function poolWhole(run: Run): void {
-	const { blocksInUse, badReleases } = run.memory.stats();
+/**
+ * The run's memory after it ended: its shared pool, or (message passing) the workers' pools
+ * summed, where a block still away from its owner counts as in use.
+ */
+function memoryStats(run: EngineRun): PoolStats {
+	if (!(run instanceof FallbackRun)) return run.memory.stats();
+	const { adoptedInUse, blocksAway: _, ...stats } = run.memoryStats();
+	return { ...stats, blocksInUse: stats.blocksInUse + adoptedInUse };
+}
+
+function poolWhole(run: EngineRun): void {
+	const { blocksInUse, badReleases } = memoryStats(run);
 	expectEqual({ blocksInUse, badReleases }, { blocksInUse: 0, badReleases: 0 }, 'pool after run');
 }
 
@@ -95,7 +117,7 @@ export function engineChecks(workers: number): EngineCheck[] {
 				const results = done(await run.start());
 				for (const sink of [1, 2]) expectEqual(results.get(sink), intact(200, 500), `sink ${sink}`);
 				poolWhole(run);
-				const carves = run.memory.stats().freshCarves;
+				const carves = memoryStats(run).freshCarves;
 				return `2 × 100,000 rows verified; ${carves} blocks carved for 200 batches; pool whole`;
 			}
 		},
@@ -116,7 +138,7 @@ export function engineChecks(workers: number): EngineCheck[] {
 				const run = ctx.newRun(plan);
 				const results = done(await run.start());
 				expectEqual(results.get(2), intact(60, 4000), 'verify sink');
-				const stats = run.memory.stats();
+				const stats = memoryStats(run);
 				expectTrue(stats.carvedBytes <= budget, `carved ${stats.carvedBytes} of ${budget} bytes`);
 				const held = run.metrics.snapshot().stages[0].backpressuredNs / 1e6;
 				// The ring (64 slots) cannot fill before memory runs out, so this wait is the budget's.

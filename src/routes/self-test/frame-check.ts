@@ -36,6 +36,7 @@ function sampleBatch(): BatchView {
 
 export const frameCheck: EngineCheck = {
 	name: 'A frame read back is a view of the shared memory, not a copy (on this page)',
+	needsSharedMemory: true,
 	async run() {
 		const pool = MemoryPool.create({ budgetBytes: MiB, maxBlockBytes: 64 * 1024 });
 		const block = pool.tryAcquire(4096);

@@ -1,12 +1,17 @@
 // The self-test's state: runs the engine checks one after another in a fresh worker pool and
 // keeps each check's status, duration and detail for the page to render.
+//
+// Transport: chosen as a real run's is (fallback/choose.ts). On a page that is not cross-origin
+// isolated the pool's workers are fallback hosts and every run goes over message passing;
+// checks that need shared memory itself are skipped.
+import { chooseTransport, transportNotice, type Transport } from '$lib/runtime/fallback/choose';
+import { createRun, type EngineRun } from '$lib/runtime/fallback/create-run';
 import { defaultPoolSize } from '$lib/runtime/pool-size';
 import { createBrowserWorkerPool } from '$lib/runtime/scheduler/browser-pool';
-import { Run } from '$lib/runtime/scheduler/run';
 import type { WorkerPool } from '$lib/runtime/scheduler/worker-pool';
 import { engineChecks, type CheckContext } from './checks';
 
-export type CheckStatus = 'waiting' | 'running' | 'passed' | 'failed';
+export type CheckStatus = 'waiting' | 'running' | 'passed' | 'failed' | 'skipped';
 
 export interface CheckRow {
 	name: string;
@@ -18,20 +23,24 @@ export interface CheckRow {
 
 /** A check still running after this long fails, its runs are cancelled and the pool renewed. */
 const CHECK_TIMEOUT_MS = 20_000;
+/** The detail of a check skipped for want of shared memory. */
+export const SKIPPED_DETAIL = 'skipped: needs shared memory';
 
 export class SelfTest {
 	rows = $state.raw<CheckRow[]>([]);
 	running = $state(false);
-	/** Why nothing could run (no shared memory), or null. */
-	problem = $state<string | null>(null);
 	readonly cores: number;
 	readonly workers: number;
 	readonly isolated: boolean;
+	readonly transport: Transport;
+	/** What the page tells the user about message passing, or null with shared memory. */
+	readonly notice: string | null;
 	#pool: WorkerPool | null = null;
 	#disposed = false;
 
 	passed = $derived(this.rows.filter((r) => r.status === 'passed').length);
 	failed = $derived(this.rows.filter((r) => r.status === 'failed').length);
+	skipped = $derived(this.rows.filter((r) => r.status === 'skipped').length);
 	finished = $derived(
 		this.rows.length > 0 && !this.running && this.rows.every((r) => r.status !== 'waiting')
 	);
@@ -40,28 +49,31 @@ export class SelfTest {
 		this.cores = navigator.hardwareConcurrency || 1;
 		this.workers = Math.max(2, defaultPoolSize(this.cores, 'browser'));
 		this.isolated = globalThis.crossOriginIsolated === true;
+		this.transport = chooseTransport();
+		this.notice = transportNotice(this.transport);
 	}
 
 	async start(): Promise<void> {
 		if (this.running || this.#disposed) return;
 		const checks = engineChecks(this.workers);
+		const transport = this.transport;
 		this.rows = checks.map((c) => ({ name: c.name, status: 'waiting', ms: null, detail: '' }));
-		if (!this.isolated || typeof SharedArrayBuffer !== 'function') {
-			this.problem = 'This page is not cross-origin isolated, so SharedArrayBuffer is unavailable.';
-			this.rows = this.rows.map((r) => ({ ...r, status: 'failed', detail: 'no shared memory' }));
-			return;
-		}
 		this.running = true;
-		const pool = createBrowserWorkerPool(this.workers);
+		const pool = createBrowserWorkerPool(this.workers, { transport });
 		this.#pool = pool;
 		try {
 			for (let i = 0; i < checks.length && !this.#disposed; i++) {
+				if (checks[i].needsSharedMemory && transport !== 'shared') {
+					this.#update(i, { status: 'skipped', detail: SKIPPED_DETAIL });
+					continue;
+				}
 				this.#update(i, { status: 'running' });
-				const runs: Run[] = [];
+				const runs: EngineRun[] = [];
 				const ctx: CheckContext = {
 					pool,
+					transport,
 					newRun(plan, options) {
-						const run = new Run(pool, plan, options);
+						const run = createRun(pool, plan, options, transport);
 						runs.push(run);
 						return run;
 					}
