@@ -1,2 +1,2 @@
-// The self-test starts Web Workers and needs SharedArrayBuffer: it only makes sense in the browser.
+// The self-test starts Web Workers (with or without SharedArrayBuffer): it only makes sense in the browser.
 export const ssr = false;
