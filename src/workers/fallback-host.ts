@@ -6,17 +6,7 @@ import { parentEndpoint } from '../lib/runtime/endpoint';
 import { fallbackHostRun } from '../lib/runtime/fallback/host';
 import type { FallbackHostApi } from '../lib/runtime/fallback/spec';
 import { hostRun } from '../lib/runtime/scheduler/host';
-import { mergeKernelTables } from '../lib/runtime/scheduler/kernel';
-import { TEST_KERNELS } from '../lib/runtime/scheduler/test-kernels';
-
-const kernels = mergeKernelTables(TEST_KERNELS);
-
-const heapUsed = (): number => {
-	const proc = (globalThis as { process?: { memoryUsage?: () => { heapUsed: number } } }).process;
-	if (proc?.memoryUsage) return proc.memoryUsage().heapUsed;
-	const memory = (performance as { memory?: { usedJSHeapSize: number } }).memory;
-	return memory?.usedJSHeapSize ?? 0;
-};
+import { heapUsed, WORKER_KERNELS as kernels } from './kernel-table';
 
 const api: FallbackHostApi = {
 	run: (spec, worker) => hostRun(spec, { worker, kernels, heapUsed }),
