@@ -53,8 +53,6 @@ export const ARMED = 1;
 export const ONE_PARKER = 2;
 /** Int32 cells per 64-byte cache line. */
 export const INT32_PER_LINE = 16;
-/** Failed attempts a blocking push/pop retries before it prepares to sleep; a microsecond or so. */
-export const SPIN_TRIES = 50;
 
 /** A SharedArrayBuffer holding `count` doorbells, each on its own 64-byte line. */
 export function createDoorbells(count: number): SharedArrayBuffer {
