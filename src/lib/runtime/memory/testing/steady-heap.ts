@@ -22,11 +22,14 @@ if (typeof gc !== 'function') {
 	const pairs = (n: number) => {
 		for (let i = 0; i < n; i++) pool.release(pool.tryAcquire(30_000));
 	};
-	const sink: unknown[] = [];
+	// The control keeps every object it makes alive, so a scavenge in the middle of the loop
+	// cannot hide its allocations (100k small objects: a few MB that must show up).
+	let sink: unknown[] = [];
 	const allocating = (n: number) => {
+		sink = [];
 		for (let i = 0; i < n; i++) {
 			const h = pool.tryAcquire(30_000);
-			sink[i & 1023] = { h };
+			sink.push({ h });
 			pool.release(h);
 		}
 	};
