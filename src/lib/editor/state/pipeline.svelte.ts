@@ -19,6 +19,9 @@ import { IdAllocator } from './ids';
 import { layeredLayout, type LayoutOptions, type Point } from './layout';
 
 export type { Selection, SelectMode } from './edits';
+export type { Connection, ConnectionCheck } from './connection';
+export type { NodeStatus } from './analysis';
+export type { LayoutOptions, Point } from './layout';
 
 /** How far duplicates land from their originals, and pastes without a point from theirs. */
 export const COPY_OFFSET: Point = { x: 40, y: 40 };
