@@ -282,4 +282,30 @@ describe('a CSV source split between workers', () => {
 		expectRows(ran, rows, 'URL, 3 workers');
 		expect(ran.sourceRows).toEqual([rows.length, 0, 0]);
 	});
+
+	it('reads the cities sample once whether through a split CSV node or the sample dataset', async () => {
+		for (const source of [
+			{ id: 'src', kind: 'csv', params: { source: 'sample:cities' } },
+			{ id: 'src', kind: 'sample-dataset', params: { name: 'cities' } }
+		]) {
+			const cities = pipeline(
+				[
+					source,
+					{ id: 'keep', kind: 'filter', params: { expression: 'true' } },
+					{ id: 'out', kind: 'collect' },
+					{ id: 'count', kind: 'table', params: { limit: 0 } }
+				],
+				[
+					['src', 'keep'],
+					['keep', 'out'],
+					['keep', 'count']
+				]
+			);
+			const outcome = await startPipeline(cities, pool, { workers: 2 }).outcome;
+			if (outcome.status !== 'done') expect.fail(`${source.kind}: ${JSON.stringify(outcome)}`);
+			const names = columnValues(collected(outcome.results.get('out')), 'city');
+			expect(names, source.kind).toHaveLength(228);
+			expect(new Set(names).size, source.kind).toBe(228);
+		}
+	});
 });

@@ -73,7 +73,10 @@ export interface CsvReadSpec {
 	options: CsvOptions;
 	/** The output schema the plan expects. */
 	schema: FrameSchema;
-	/** Split a local file between the instances by bytes (default true); false: instance 0 reads all. */
+	/**
+	 * Split a local file between the instances by bytes. Off by default: then instance 0 reads
+	 * everything, whatever `setup.instances` says (callers that skip instances > 0 rely on it).
+	 */
 	parallel?: boolean;
 }
 
@@ -129,7 +132,7 @@ export function csvReadKernel(spec: CsvReadSpec, setup: KernelSetup): Kernel {
 			locateSource(source),
 			setup.instance,
 			setup.instances,
-			spec.parallel ?? true,
+			spec.parallel ?? false,
 			spec.options
 		);
 		if (share.kind === 'nothing') return false;
