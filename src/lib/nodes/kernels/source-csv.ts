@@ -128,8 +128,9 @@ export function csvReadKernel(spec: CsvReadSpec, setup: KernelSetup): Kernel {
 
 	/** Opens this instance's share of the source; false when it has nothing to read. */
 	function open(batchRows: number): boolean {
+		const location = locateSource(source);
 		share = planShare(
-			locateSource(source),
+			location,
 			setup.instance,
 			setup.instances,
 			spec.parallel ?? false,
@@ -143,7 +144,7 @@ export function csvReadKernel(spec: CsvReadSpec, setup: KernelSetup): Kernel {
 			batchRows,
 			columns: midFile ? schema.names : undefined
 		});
-		chunks = share.kind === 'range' ? share.chunks : openChunks(locateSource(source));
+		chunks = share.kind === 'range' ? share.chunks : openChunks(location);
 		return true;
 	}
 
