@@ -1,0 +1,197 @@
+// The editor's engine state: previews of the selected nodes as the document changes, full runs
+// with live progress, and what each node card shows. Panels read the `$state.raw` fields below
+// (replaced, never mutated); the work is done by the framework-free PreviewRunner and FullRun,
+// which share one RunLane so only one run holds the worker pool at a time.
+//
+// Results are kept per node with the node's identity: a result whose node changed (its params,
+// or anything upstream) is dropped as soon as the editor reports the new document, so a card
+// never shows a stale figure. A full run's results replace the previews of its sinks and are
+// kept over later previews while their identity holds.
+import type { PipelineDocument } from '../../graph/document';
+import type { WorkerPool } from '../../runtime/scheduler/worker-pool';
+import { FullRun, type FullRunOptions, type FullRunOutcome, type RunProgress } from './full-run';
+import { nodeIdentities } from './identity';
+import { RunLane } from './lane';
+import { PreviewRunner, type PreviewOptions } from './preview';
+import {
+	NO_IDENTITIES,
+	NO_NODES,
+	NO_RESULTS,
+	hasStale,
+	keepCurrent,
+	mergeResults,
+	nodeSet,
+	runResultsOf,
+	withAll,
+	type Identities,
+	type Results
+} from './result-book';
+import { resultRows } from './results';
+
+export interface EditorEngineOptions {
+	preview?: Omit<PreviewOptions, 'lane'>;
+	run?: Omit<FullRunOptions, 'lane' | 'onProgress'>;
+	/** Quiet time after the last request before a preview starts. Default 150 ms. */
+	debounceMs?: number;
+}
+
+/** 'scheduled': waiting out the debounce; 'running': a preview is queued or running. */
+export type PreviewStatus = 'idle' | 'scheduled' | 'running';
+
+/** What a node card shows. */
+export type NodeActivity = 'idle' | 'running' | { done: number } | { error: string };
+
+export class EditorEngine {
+	#previewStatus = $state.raw<PreviewStatus>('idle');
+	#results = $state.raw<Results>(NO_RESULTS);
+	#running = $state.raw<RunProgress | null>(null);
+	#lastRun = $state.raw<FullRunOutcome | null>(null);
+	#fullRun = $state.raw<FullRun | null>(null);
+	/** Nodes the preview in flight is computing, and nodes of the full run streaming now. */
+	#previewBusy = $state.raw<ReadonlySet<string>>(NO_NODES);
+	#runBusy = $state.raw<ReadonlySet<string>>(NO_NODES);
+
+	readonly previews: PreviewRunner;
+	readonly #pool: WorkerPool;
+	readonly #lane = new RunLane();
+	readonly #runOptions: EditorEngineOptions['run'];
+	readonly #debounceMs: number;
+	#timer: ReturnType<typeof setTimeout> | undefined;
+	#request: { doc: PipelineDocument; ids: string[] } | null = null;
+	#version = 0;
+	/** Identities of the document last seen. */
+	#identities: Identities = NO_IDENTITIES;
+	/** Results of the last full run, by node: kept over previews while their identity holds. */
+	#runResults: Results = NO_RESULTS;
+	#disposed = false;
+
+	/** The pool stays the caller's: `dispose()` does not shut it down. */
+	constructor(pool: WorkerPool, options: EditorEngineOptions = {}) {
+		this.#pool = pool;
+		this.#debounceMs = options.debounceMs ?? 150;
+		this.#runOptions = options.run;
+		this.previews = new PreviewRunner(pool, { ...options.preview, lane: this.#lane });
+	}
+
+	get previewStatus(): PreviewStatus {
+		return this.#previewStatus;
+	}
+
+	/** The latest result of every node that has one matching its current identity. */
+	get results(): Results {
+		return this.#results;
+	}
+
+	/** Progress of the full run streaming now, or null. */
+	get running(): RunProgress | null {
+		return this.#running;
+	}
+
+	/** How the last full run ended. */
+	get lastRun(): FullRunOutcome | null {
+		return this.#lastRun;
+	}
+
+	/** The full run streaming now (its `sampler` feeds the live metrics panel), or null. */
+	get fullRun(): FullRun | null {
+		return this.#fullRun;
+	}
+
+	nodeStatus(nodeId: string): NodeActivity {
+		if (this.#previewBusy.has(nodeId) || this.#runBusy.has(nodeId)) return 'running';
+		const r = this.#results.get(nodeId);
+		if (r?.status === 'done') return { done: resultRows(r.result) ?? 0 };
+		if (r?.status === 'error') return { error: r.message };
+		return 'idle';
+	}
+
+	/** Previews `selectedIds` of `doc` once requests pause for the debounce time. */
+	requestPreview(doc: PipelineDocument, selectedIds: readonly string[]): void {
+		if (this.#disposed) return;
+		this.#observe(doc);
+		this.#request = { doc, ids: [...selectedIds] };
+		clearTimeout(this.#timer);
+		if (this.#previewStatus === 'idle') this.#previewStatus = 'scheduled';
+		this.#timer = setTimeout(() => void this.flushPreview(), this.#debounceMs);
+	}
+
+	/** Starts the requested preview now; resolves once its results are in `results`. */
+	async flushPreview(): Promise<void> {
+		clearTimeout(this.#timer);
+		const request = this.#request;
+		this.#request = null;
+		if (!request || this.#disposed) return;
+		const version = ++this.#version;
+		const identities = this.#observe(request.doc);
+		const wanted = request.ids.filter(
+			(id) => identities.has(id) && this.#runResults.get(id)?.identity !== identities.get(id)
+		);
+		if (wanted.length === 0) return this.#previewSettled(version);
+		this.#previewBusy = nodeSet(wanted);
+		this.#previewStatus = 'running';
+		const got = await this.previews.preview(request.doc, wanted);
+		if (version !== this.#version || this.#disposed) return;
+		this.#results = mergeResults(this.#results, got, this.#runResults, this.#identities);
+		this.#previewSettled(version);
+	}
+
+	/** Runs the whole document; resolves with its outcome (the running one's, if any). */
+	async run(doc: PipelineDocument): Promise<FullRunOutcome> {
+		if (this.#fullRun) return this.#fullRun.outcome;
+		// The preview in flight gives the pool up; a later request queues behind the run.
+		this.#version++;
+		this.previews.cancel();
+		this.#previewSettled(this.#version);
+		const identities = this.#observe(doc);
+		const fullRun: FullRun = new FullRun(this.#pool, doc, {
+			...this.#runOptions,
+			lane: this.#lane,
+			onProgress: (p) => {
+				if (this.#fullRun === fullRun) this.#running = p;
+			}
+		});
+		this.#fullRun = fullRun;
+		this.#running = fullRun.progress;
+		this.#runBusy = nodeSet(doc.nodes.map((n) => n.id));
+		const outcome = await fullRun.outcome;
+		this.#fullRun = null;
+		this.#running = null;
+		this.#runBusy = NO_NODES;
+		if (this.#disposed) return outcome;
+		this.#lastRun = outcome;
+		const got = runResultsOf(outcome, identities);
+		this.#runResults = keepCurrent(withAll(this.#runResults, got), this.#identities);
+		this.#results = mergeResults(this.#results, got, this.#runResults, this.#identities);
+		return outcome;
+	}
+
+	/** Stops the full run now (it ends 'cancelled'). */
+	stop(): void {
+		this.#fullRun?.stop();
+	}
+
+	/** Cancels everything in flight and ignores what comes back. Leaves the pool running. */
+	dispose(): void {
+		this.#disposed = true;
+		clearTimeout(this.#timer);
+		this.previews.cancel();
+		this.#fullRun?.stop();
+	}
+
+	/** Takes `doc` as the current document: drops results whose node changed since. */
+	#observe(doc: PipelineDocument): Identities {
+		const identities = nodeIdentities(doc);
+		this.#identities = identities;
+		if (hasStale(this.#runResults, identities)) {
+			this.#runResults = keepCurrent(this.#runResults, identities);
+		}
+		if (hasStale(this.#results, identities)) this.#results = keepCurrent(this.#results, identities);
+		return identities;
+	}
+
+	#previewSettled(version: number): void {
+		if (version !== this.#version) return;
+		this.#previewBusy = NO_NODES;
+		this.#previewStatus = this.#request ? 'scheduled' : 'idle';
+	}
+}
