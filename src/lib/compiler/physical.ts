@@ -109,6 +109,7 @@ export function buildPhysicalPlan(logical: LogicalPlan, options: CompileOptions)
 	for (const g of groups) {
 		const n = g.nodes[0];
 		if (g.kind !== 'node' || n.def.inputs.length !== 0 || !n.def.traits.partitionable) continue;
+		if (n.def.splits && !n.def.splits(n.params)) continue;
 		const consumer = onlyConsumer(n);
 		const cg = consumer ? groupOf.get(consumer.id) : undefined;
 		if (cg && cg.instances > 1 && cg.nodes[0] === consumer) {

@@ -14,7 +14,7 @@ import type { KernelSetup } from '../runtime/scheduler/kernel';
 import { COLUMN_TYPE_CHOICES, type NodeDefinition, type NodeProblem } from './types';
 import { datasetRef, sampleSchema } from './datasets';
 import { csvReadKernel } from './kernels/source-csv';
-import { SAMPLE_FILES, SAMPLE_PREFIX } from './kernels/source-locate';
+import { SAMPLE_FILES, SAMPLE_PREFIX, locateSource } from './kernels/source-locate';
 
 const BAD_ROWS = ['fail', 'skip', 'null'] as const;
 
@@ -125,6 +125,15 @@ export const csvSource: NodeDefinition<CsvSourceParams> = {
 		}
 	],
 	traits: { stateless: false, blocking: false, partitionable: true },
+	// Only local files are read by byte range; anything else is read once and dealt out.
+	splits(p) {
+		if (!p.parallel) return false;
+		try {
+			return locateSource(p.source).kind === 'file';
+		} catch {
+			return false;
+		}
+	},
 	summary: (p) => {
 		const source = p.source.trim();
 		if (source === '') return 'no source yet';

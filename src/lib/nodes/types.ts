@@ -108,6 +108,12 @@ export interface NodeDefinition<P = any> {
 	 * results of several instances (e.g. group-by partial -> final). Its params are the same.
 	 */
 	mergeKernel?: string;
+	/**
+	 * Partitionable sources: whether these params really split the data between instances
+	 * (default true). A source that would leave instances idle is better read once and dealt
+	 * round-robin to the next stage's instances.
+	 */
+	splits?(params: P): boolean;
 	/** Partitionable terminals: schema of what each instance's `<kind>:partial` kernel emits. */
 	partialSchema?(input: FrameSchema, params: P): FrameSchema;
 	/** Sinks and terminal kinds that read `InputBatch.selection` can be fused after a chain. */
