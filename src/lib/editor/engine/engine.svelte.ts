@@ -126,7 +126,10 @@ export class EditorEngine {
 		const wanted = request.ids.filter(
 			(id) => identities.has(id) && this.#runResults.get(id)?.identity !== identities.get(id)
 		);
-		if (wanted.length === 0) return this.#previewSettled(version);
+		if (wanted.length === 0) {
+			this.previews.cancel();
+			return this.#previewSettled(version);
+		}
 		this.#previewBusy = nodeSet(wanted);
 		this.#previewStatus = 'running';
 		const got = await this.previews.preview(request.doc, wanted);
@@ -138,6 +141,7 @@ export class EditorEngine {
 	/** Runs the whole document; resolves with its outcome (the running one's, if any). */
 	async run(doc: PipelineDocument): Promise<FullRunOutcome> {
 		if (this.#fullRun) return this.#fullRun.outcome;
+		if (this.#disposed) return { status: 'cancelled', elapsedMs: 0 };
 		// The preview in flight gives the pool up; a later request queues behind the run.
 		this.#version++;
 		this.previews.cancel();

@@ -118,6 +118,28 @@ describe('PreviewRunner', () => {
 		expect(spy.runs.length).toBe(2);
 	});
 
+	it('cancels the running preview when a newer call is answered from the cache', async () => {
+		const spy = runSpy();
+		const runner = new PreviewRunner(pool, {
+			previewRows: 2_000_000,
+			compile: SMALL,
+			createRun: spy.factory
+		});
+		const small = chain(
+			node('taxi', 'sample-dataset', { name: 'taxi', rows: 100 }),
+			node('far', 'filter', { expression: 'distance_km > 5' })
+		);
+		await runner.preview(small, ['far']);
+		const big = withParams(small, 'taxi', { name: 'taxi', rows: 2_000_000 });
+		const older = runner.preview(big, ['far']);
+		await spy.created(2);
+		const cached = await runner.preview(small, ['far']);
+		expect(cached.get('far')?.status).toBe('done');
+		expect((await older).get('far')?.status).toBe('superseded');
+		expect((await spy.outcomes[1]).status).toBe('cancelled');
+		expect(spy.runs.length).toBe(2);
+	});
+
 	it('lets a call that needs what the running preview computes wait for it instead', async () => {
 		const spy = runSpy();
 		const runner = new PreviewRunner(pool, {

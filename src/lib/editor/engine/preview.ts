@@ -3,10 +3,12 @@
 // A call hashes every node (identity.ts). Nodes whose identity has a cached result are answered
 // from the cache; the rest run together in one preview document (preview-doc.ts): the nodes
 // upstream of them, sources cut to `previewRows`, a hidden table on each. Each call that runs
-// gets a version; a newer call that needs other results cancels the running one, whose promise
-// then answers 'superseded' (so it can never overwrite the newer results), and a call that needs
-// only results the running one is computing waits for those instead of starting over. Runs
-// queue on a RunLane, so at most one holds the pool at a time.
+// gets a version. A newer call cancels the running preview, whose promise then answers
+// 'superseded' (so it can never overwrite newer results) — unless the newer call needs only
+// results the running one is computing: then it waits for those instead of starting over (a
+// drag that moves nodes changes no identity and must not restart the preview each move). Runs
+// queue on a RunLane, so at most one holds the pool at a time. Results, once computed, are
+// cached whoever asked: a result belongs to its identity.
 //
 // Problems come back per node: compiler diagnostics (on the document's own ids: the document
 // is checked before hidden nodes are added) and run failures named after the node that failed.
@@ -111,7 +113,10 @@ export class PreviewRunner {
 			} else if (hit) out.set(id, hit);
 			else if (!need.has(identity)) need.set(identity, id);
 		}
-		if (need.size === 0) return out;
+		if (need.size === 0) {
+			this.#stop('superseded'); // what the running preview computes is no longer wanted
+			return out;
+		}
 
 		let job = this.#active;
 		if (!job || job.stopped || ![...need.keys()].every((k) => job!.identities.has(k))) {
