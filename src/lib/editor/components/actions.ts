@@ -1,0 +1,178 @@
+// The editor's commands as the toolbar, the keyboard and the clipboard events call them: each
+// is one call into PipelineState (or the engine) plus what the user sees (a notice, a view fit).
+
+import type { PipelineDocument } from '../../graph/document';
+import { emptyDocument } from '../../graph/document';
+import type { PipelineState } from '../state/pipeline.svelte';
+import type { EditorUi } from './editor-ui.svelte';
+import { fetchExample } from './examples';
+import type { Command } from './shortcuts';
+
+/** What the actions need of the canvas (xyflow's useSvelteFlow). */
+export interface ViewPort {
+	fitView(options?: { padding?: number; maxZoom?: number; duration?: number }): Promise<boolean>;
+}
+
+/** What the actions need of the engine: run and stop. */
+export interface Runner {
+	readonly isRunning: boolean;
+	run(doc: PipelineDocument): void;
+	stop(): void;
+}
+
+const FIT = { padding: 0.2, maxZoom: 1 };
+
+export class EditorActions {
+	runner: Runner | null = null;
+
+	constructor(
+		readonly state: PipelineState,
+		readonly ui: EditorUi,
+		readonly view: ViewPort
+	) {}
+
+	undo(): void {
+		this.state.undo();
+	}
+
+	redo(): void {
+		this.state.redo();
+	}
+
+	duplicate(): void {
+		if (this.state.duplicateSelection().length === 0) {
+			this.ui.notify('info', 'Select nodes to duplicate them.');
+		}
+	}
+
+	deleteSelection(): void {
+		this.state.removeSelection();
+	}
+
+	/** An empty pipeline with a fresh history; the canvas shows the hint. */
+	newDocument(): void {
+		this.runner?.stop();
+		this.state.replaceDocument(emptyDocument());
+	}
+
+	/** Opens a pipeline (an example, a file) and fits it in view. */
+	open(doc: PipelineDocument): void {
+		this.runner?.stop();
+		this.state.replaceDocument(doc);
+		void this.view.fitView(FIT);
+	}
+
+	async openExample(file: string): Promise<void> {
+		const loaded = await fetchExample(file);
+		if (loaded.ok) this.open(loaded.doc);
+		else this.ui.notify('error', loaded.error);
+	}
+
+	autoLayout(): void {
+		this.state.autoLayout();
+		void this.view.fitView({ ...FIT, duration: 200 });
+	}
+
+	fitView(): void {
+		void this.view.fitView({ ...FIT, duration: 200 });
+	}
+
+	toggleRun(): void {
+		if (!this.runner) return;
+		if (this.runner.isRunning) this.runner.stop();
+		else this.runner.run(this.state.doc);
+	}
+
+	/** Writes the selection to the system clipboard (the Copy button). */
+	async copy(): Promise<void> {
+		const text = this.state.copySelection();
+		if (text === null) return this.ui.notify('info', 'Select nodes to copy them.');
+		try {
+			await navigator.clipboard.writeText(text);
+			this.ui.notify('info', `Copied ${this.state.selection.nodes.length} node(s) as JSON.`);
+		} catch {
+			this.ui.notify('error', 'The browser refused the clipboard: use Ctrl+C (Cmd+C) instead.');
+		}
+	}
+
+	/** Reads the system clipboard (the Paste button). */
+	async pasteFromClipboard(): Promise<void> {
+		let text: string;
+		try {
+			text = await navigator.clipboard.readText();
+		} catch {
+			return this.ui.notify(
+				'error',
+				'The browser refused the clipboard: use Ctrl+V (Cmd+V) instead.'
+			);
+		}
+		this.paste(text);
+	}
+
+	paste(text: string): void {
+		const result = this.state.paste(text);
+		if (!result.ok) this.ui.notify('error', `Nothing pasted: ${result.error}`);
+	}
+
+	/** The 'copy'/'cut' event: nodes as document JSON, unless the user copies text. */
+	onClipboard(event: ClipboardEvent, cut: boolean): void {
+		if (!event.clipboardData || textIsSelected(event)) return;
+		const text = cut ? this.state.cutSelection() : this.state.copySelection();
+		if (text === null) return;
+		event.clipboardData.setData('text/plain', text);
+		event.preventDefault();
+	}
+
+	onPaste(event: ClipboardEvent): void {
+		if (!event.clipboardData || isEditable(event.target)) return;
+		const text = event.clipboardData.getData('text/plain');
+		if (!text) return;
+		event.preventDefault();
+		this.paste(text);
+	}
+
+	exec(command: Command, event?: KeyboardEvent): void {
+		switch (command) {
+			case 'undo':
+				return this.undo();
+			case 'redo':
+				return this.redo();
+			case 'duplicate':
+				return this.duplicate();
+			case 'select-all':
+				return this.state.selectAll();
+			case 'delete':
+				return this.deleteSelection();
+			case 'fit-view':
+				return this.fitView();
+			case 'auto-layout':
+				return this.autoLayout();
+			case 'run':
+				return this.toggleRun();
+			case 'help':
+				this.ui.helpOpen = !this.ui.helpOpen;
+				return;
+			case 'escape':
+				if (this.ui.helpOpen || this.ui.dialog !== null) {
+					this.ui.helpOpen = false;
+					this.ui.dialog = null;
+				} else if (!event || !isEditable(event.target)) {
+					this.state.clearSelection();
+				}
+				return;
+		}
+	}
+}
+
+function isEditable(target: EventTarget | null): boolean {
+	const element = target as HTMLElement | null;
+	if (!element || typeof element.closest !== 'function') return false;
+	return element.closest('input, textarea, select, [contenteditable="true"]') !== null;
+}
+
+/** True when the user is copying text (in a field, or selected on the page). */
+function textIsSelected(event: Event): boolean {
+	if (isEditable(event.target)) return true;
+	const selection = typeof window === 'undefined' ? null : window.getSelection();
+	return selection !== null && !selection.isCollapsed && selection.toString().length > 0;
+}

@@ -1,0 +1,83 @@
+// The canvas's view of the document: xyflow nodes and edges built from the PipelineState's
+// document and selection. xyflow keeps things of its own on its node objects (measured size,
+// dragging), so a rebuild keeps the previous object when nothing the canvas shows changed, and
+// otherwise copies what xyflow measured onto the new one.
+
+import type { Edge, Node } from '@xyflow/svelte';
+import type { PipelineDocument } from '../../graph/document';
+import type { Selection } from '../state/pipeline.svelte';
+
+export const NODE_TYPE = 'sluice';
+
+export interface CardData extends Record<string, unknown> {
+	kind: string;
+}
+
+export type FlowNode = Node<CardData, typeof NODE_TYPE>;
+
+/** Flow nodes for `doc`, reusing objects of `previous` that would not change. */
+export function flowNodes(
+	doc: PipelineDocument,
+	selection: Selection,
+	previous: readonly FlowNode[]
+): FlowNode[] {
+	const selected = new Set(selection.nodes);
+	const before = new Map(previous.map((node) => [node.id, node]));
+	return doc.nodes.map((node) => {
+		const old = before.get(node.id);
+		const isSelected = selected.has(node.id);
+		// xyflow owns a node's position while it is dragged; the drag's end writes it back.
+		if (old?.dragging)
+			return (old.selected ?? false) === isSelected ? old : { ...old, selected: isSelected };
+		if (
+			old !== undefined &&
+			old.data.kind === node.kind &&
+			old.position.x === node.position.x &&
+			old.position.y === node.position.y &&
+			(old.selected ?? false) === isSelected
+		) {
+			return old;
+		}
+		const next: FlowNode = {
+			id: node.id,
+			type: NODE_TYPE,
+			position: { x: node.position.x, y: node.position.y },
+			data: old?.data.kind === node.kind ? old.data : { kind: node.kind },
+			selected: isSelected
+		};
+		if (old?.measured) next.measured = old.measured;
+		return next;
+	});
+}
+
+/** Flow edges for `doc`; an edge with an error diagnostic is marked for the stylesheet. */
+export function flowEdges(
+	doc: PipelineDocument,
+	selection: Selection,
+	problem: (edgeId: string) => string | undefined
+): Edge[] {
+	const selected = new Set(selection.edges);
+	return doc.edges.map((edge) => {
+		const message = problem(edge.id);
+		const flow: Edge = {
+			id: edge.id,
+			source: edge.from.node,
+			sourceHandle: edge.from.port,
+			target: edge.to.node,
+			targetHandle: edge.to.port,
+			selected: selected.has(edge.id)
+		};
+		if (message !== undefined) {
+			flow.class = 'edge-error';
+			flow.label = message.length > 60 ? `${message.slice(0, 57)}…` : message;
+		}
+		return flow;
+	});
+}
+
+/** True when both lists hold the same ids, in any order. */
+export function sameIds(a: readonly string[], b: readonly string[]): boolean {
+	if (a.length !== b.length) return false;
+	const set = new Set(a);
+	return b.every((id) => set.has(id));
+}
