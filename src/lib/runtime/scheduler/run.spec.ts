@@ -1,51 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mulberry32 } from '../testing/prng';
+import { chain, expectedSum, MiB, source, stage } from '../testing/plans';
 import { createNodeWorkerPool } from './node-pool';
-import { Run, type PhysicalPlan, type PhysicalStage } from './run';
-import { SEQUENCE_SCHEMA } from './test-kernels';
+import { Run, type PhysicalPlan } from './run';
 import type { WorkerPool } from './worker-pool';
-
-const S = SEQUENCE_SCHEMA;
-const MiB = 1 << 20;
-
-function source(batches: number, rows: number, worker = 0, extra: Partial<PhysicalStage> = {}) {
-	return {
-		name: 'source',
-		kernel: 'test.sequence',
-		params: { batches, rows },
-		inputSchemas: [],
-		outputSchemas: [S],
-		worker,
-		...extra
-	} satisfies PhysicalStage;
-}
-
-function stage(name: string, kernel: string, worker: number, params: unknown = {}, sink = false) {
-	return {
-		name,
-		kernel,
-		params,
-		inputSchemas: [S],
-		outputSchemas: sink ? [] : [S],
-		worker
-	} satisfies PhysicalStage;
-}
-
-/** A straight chain: ring i joins stage i to stage i + 1. */
-function chain(stages: PhysicalStage[], capacity = 8, budgetBytes = 64 * MiB): PhysicalPlan {
-	const rings = stages.slice(1).map((s, i) => ({
-		name: `${stages[i].name} → ${s.name}`,
-		from: { stage: i, port: 0 },
-		to: { stage: i + 1, port: 0 },
-		capacity
-	}));
-	return { stages, rings, budgetBytes, batchRows: 1024 };
-}
-
-function expectedSum(batches: number, rows: number, offset = 0): number {
-	const n = batches * rows;
-	return (n * (n - 1)) / 2 + offset * n;
-}
 
 describe('runs on a pool of Node worker_threads', () => {
 	let pool: WorkerPool;
