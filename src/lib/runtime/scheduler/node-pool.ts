@@ -2,8 +2,13 @@
 import { startNodeWorker } from '../node-worker';
 import { WorkerPool, type HostApi, type WorkerHandle } from './worker-pool';
 
-export function nodeWorkerHandle(): WorkerHandle {
-	const { api, worker } = startNodeWorker<HostApi>('stage-host');
+/**
+ * Starts `src/workers/<entry>.ts` as a pool worker. Its API must include HostApi (the fallback
+ * host's does: it hosts shared-memory runs too). A worker that errors or exits without being
+ * terminated is reported once through `onDeath`.
+ */
+export function nodeWorkerHandle(entry = 'stage-host'): WorkerHandle {
+	const { api, worker } = startNodeWorker<HostApi>(entry);
 	let terminated = false;
 	let listener: ((reason: string) => void) | undefined;
 	let died = false;
