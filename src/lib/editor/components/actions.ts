@@ -141,8 +141,6 @@ export class EditorActions {
 				return this.duplicate();
 			case 'select-all':
 				return this.state.selectAll();
-			case 'delete':
-				return this.deleteSelection();
 			case 'fit-view':
 				return this.fitView();
 			case 'auto-layout':

@@ -6,7 +6,6 @@ export type Command =
 	| 'redo'
 	| 'duplicate'
 	| 'select-all'
-	| 'delete'
 	| 'fit-view'
 	| 'auto-layout'
 	| 'run'
@@ -54,12 +53,6 @@ export const SHORTCUTS: readonly Shortcut[] = [
 		matches: (e) => mod(e) && key(e, 'a')
 	},
 	{
-		command: 'delete',
-		keys: 'Delete / Backspace',
-		description: 'Delete the selection',
-		matches: (e) => !mod(e) && (e.key === 'Delete' || e.key === 'Backspace')
-	},
-	{
 		command: 'run',
 		keys: 'Mod+Enter',
 		description: 'Run the whole pipeline (again to stop)',
@@ -95,6 +88,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
 
 /** Other gestures the help lists (handled by the browser or the canvas). */
 export const GESTURES: readonly { keys: string; description: string }[] = [
+	{ keys: 'Delete / Backspace', description: 'Delete the selection' },
 	{ keys: 'Mod+C / Mod+X / Mod+V', description: 'Copy, cut, paste nodes (as JSON text)' },
 	{ keys: 'Shift+drag', description: 'Box select' },
 	{ keys: 'Mod+click', description: 'Add to the selection' },
