@@ -26,23 +26,49 @@ export const DEFAULT_CSP = Object.entries(PAGE_CSP_DIRECTIVES)
 	)
 	.join('; ');
 
+/** Headers every response carries. */
 export const SECURITY_HEADERS = {
 	'Cross-Origin-Opener-Policy': 'same-origin',
 	'Cross-Origin-Embedder-Policy': 'require-corp',
 	'Cross-Origin-Resource-Policy': 'same-origin',
 	'X-Content-Type-Options': 'nosniff',
-	'Referrer-Policy': 'no-referrer',
-	'Content-Security-Policy': DEFAULT_CSP
+	'Referrer-Policy': 'no-referrer'
 };
 
 /**
- * Connect-style middleware. Sets the headers before the rest of the stack runs; a page's own
- * CSP (with Kit's script hashes) replaces the default when SvelteKit writes its head.
+ * Connect-style middleware. Sets the isolation headers before the rest of the stack runs, and
+ * the default CSP on every response that has none when its head is written — except HTML:
+ * SvelteKit renders every page with its own CSP (carrying the hashes of its inline scripts),
+ * and a default CSP on an HTML page Kit did not render (Vite's dev reload page) would only
+ * block its inline script.
  * @param {import('node:http').IncomingMessage} _req
  * @param {import('node:http').ServerResponse} res
  * @param {() => void} next
  */
 export function securityHeaders(_req, res, next) {
 	for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+	const writeHead = res.writeHead;
+	/** @type {any} */ (res).writeHead = function (/** @type {any[]} */ ...args) {
+		const headers = args.find((a, i) => i > 0 && a && typeof a === 'object');
+		const given = (/** @type {string} */ name) => {
+			if (res.hasHeader(name)) return String(res.getHeader(name));
+			if (Array.isArray(headers)) {
+				for (let i = 0; i < headers.length; i += 2) {
+					if (String(headers[i]).toLowerCase() === name) return String(headers[i + 1]);
+				}
+				return undefined;
+			}
+			if (headers) {
+				for (const [k, v] of Object.entries(headers))
+					if (k.toLowerCase() === name) return String(v);
+			}
+			return undefined;
+		};
+		if (given('content-security-policy') === undefined) {
+			const type = given('content-type') ?? '';
+			if (!type.includes('text/html')) res.setHeader('Content-Security-Policy', DEFAULT_CSP);
+		}
+		return writeHead.apply(this, /** @type {any} */ (args));
+	};
 	next();
 }
