@@ -70,7 +70,7 @@ export class EditorActions {
 
 	autoLayout(): void {
 		this.state.autoLayout();
-		void this.view.fitView({ ...FIT, duration: 200 });
+		void this.view.fitView(FIT);
 	}
 
 	fitView(): void {

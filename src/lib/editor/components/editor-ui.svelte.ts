@@ -3,7 +3,11 @@
 // itself lives in PipelineState; this class only derives views from it.
 
 import { getContext, hasContext, setContext } from 'svelte';
+import type { EditorEngine } from '../engine/engine.svelte';
+import type { NodeResult } from '../engine/results';
 import type { PipelineState } from '../state/pipeline.svelte';
+import { expectedSourceRows, formatCount } from './run-progress';
+import { nodeKind } from '../../nodes/catalogue';
 import { schemaIndex, type NodeSchemas, type SchemaIndex } from './schemas';
 
 export type NoticeKind = 'refused' | 'error' | 'info';
@@ -46,12 +50,62 @@ export class EditorUi {
 		schemaIndex(this.state.doc, this.state.diagnostics)
 	);
 
+	/** The node the preview panel shows: the first selected one, else the last sink. */
+	readonly shownNode: string | undefined = $derived.by(() => {
+		const selected = this.state.selection.nodes[0];
+		if (selected !== undefined) return selected;
+		const sinks = this.state.doc.nodes.filter((n) => n.kind && this.#isSink(n.kind));
+		return sinks.at(-1)?.id;
+	});
+
+	/** The nodes previewed as the document changes: the selection, and every sink for its card. */
+	readonly previewIds: string[] = $derived.by(() => {
+		// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a local, returned as an array
+		const ids = new Set(this.state.selection.nodes);
+		for (const node of this.state.doc.nodes) if (this.#isSink(node.kind)) ids.add(node.id);
+		return [...ids];
+	});
+
+	/** Rows the sources will make in a full run, when they all say. */
+	readonly expectedRows: number | null = $derived.by(() => expectedSourceRows(this.state.doc));
+
+	/** 0..1 share of the source rows a running full run has read, or null. */
+	get runFraction(): number | null {
+		const running = this.engine?.running;
+		const expected = this.expectedRows;
+		if (!running || !expected) return null;
+		return Math.min(1, running.sourceRows / expected);
+	}
+
+	/** The last finished result of each node, kept while a newer one is wrong or on its way. */
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity -- replaced, never mutated
+	lastGood = $state.raw<ReadonlyMap<string, NodeResult>>(new Map());
+
 	#nextNotice = 0;
 	// Plain bookkeeping, not shown: no reactivity wanted.
 	// eslint-disable-next-line svelte/prefer-svelte-reactivity
 	#timers = new Map<number, ReturnType<typeof setTimeout>>();
 
-	constructor(readonly state: PipelineState) {}
+	constructor(
+		readonly state: PipelineState,
+		readonly engine: EditorEngine | null = null
+	) {}
+
+	#isSink(kind: string): boolean {
+		return nodeKind(kind)?.category === 'sink';
+	}
+
+	/** Remembers the finished results among `results` (called as the engine's results change). */
+	remember(results: ReadonlyMap<string, NodeResult>): void {
+		let next: Map<string, NodeResult> | null = null;
+		for (const [id, r] of results) {
+			if (r.status !== 'done' || this.lastGood.get(id) === r) continue;
+			// eslint-disable-next-line svelte/prefer-svelte-reactivity -- built here, then stored raw
+			next ??= new Map(this.lastGood);
+			next.set(id, r);
+		}
+		if (next) this.lastGood = next;
+	}
 
 	schemasOf(id: string): NodeSchemas {
 		return this.schemas.get(id) ?? NO_SCHEMAS;
@@ -61,7 +115,28 @@ export class EditorUi {
 	cardStatus(id: string): CardStatus {
 		const error = this.state.nodeDiagnostics(id).find((d) => d.severity === 'error');
 		if (error) return { state: 'error', text: 'error', detail: error.message };
-		return IDLE;
+		const activity = this.engine?.nodeStatus(id) ?? 'idle';
+		if (activity === 'idle') return IDLE;
+		if (activity === 'running') {
+			const fraction = this.runFraction;
+			return fraction === null
+				? { state: 'running', text: 'running…', detail: 'computing its result' }
+				: {
+						state: 'running',
+						text: `${Math.floor(fraction * 100)}%`,
+						detail: 'the run is streaming',
+						progress: fraction
+					};
+		}
+		if ('error' in activity) return { state: 'error', text: 'error', detail: activity.error };
+		const rows = formatCount(activity.done);
+		const from = this.engine?.results.get(id);
+		const whole = from?.status === 'done' && from.from === 'run';
+		return {
+			state: 'done',
+			text: `${rows} rows`,
+			detail: `${rows} rows ${whole ? 'from the last run' : 'in the preview (first rows of each source)'}`
+		};
 	}
 
 	/** Shows `text` for a few seconds; a notice of the same kind replaces the last one. */
