@@ -41,6 +41,8 @@ export class EditorUi {
 	/** The open dialog, if any. */
 	dialog = $state<'plan' | null>(null);
 	helpOpen = $state(false);
+	/** The id of the document the last Run was started on (its outcome shows only with it). */
+	runDocument = $state<string | null>(null);
 	/** The canvas element (for the viewport centre). */
 	canvasElement = $state.raw<HTMLElement | undefined>();
 	/** Shown on an empty canvas after "New". */
