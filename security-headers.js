@@ -64,7 +64,10 @@ export function securityHeaders(_req, res, next) {
 			}
 			return undefined;
 		};
-		if (given('content-security-policy') === undefined) {
+		// A 304's headers update the cached response: a default CSP there would replace the
+		// cached page's own (hashed) policy, so revalidations get none.
+		const status = typeof args[0] === 'number' ? args[0] : res.statusCode;
+		if (status !== 304 && given('content-security-policy') === undefined) {
 			const type = given('content-type') ?? '';
 			if (!type.includes('text/html')) res.setHeader('Content-Security-Policy', DEFAULT_CSP);
 		}

@@ -293,9 +293,7 @@ test('copy in one tab and paste in another keeps params, labels and edges', asyn
 
 	const other = await context.newPage();
 	other.on('pageerror', (e) => problems.push(`page error (second tab): ${e.message}`));
-	// Another URL than the first tab's: a revalidated '/' (304) currently gets the non-page CSP
-	// from security-headers.js, which blocks kit's inline bootstrap (reported; not this suite's).
-	await other.goto('/?second-tab');
+	await other.goto('/');
 	await expect(other.locator('.svelte-flow')).toBeVisible({ timeout: 15_000 });
 	await other.getByTestId('new-button').click();
 	await focusCanvas(other);

@@ -37,6 +37,14 @@ test.describe('cross-origin isolation on the production server', () => {
 		expectIsolationHeaders(worker.headers(), 'a built worker script');
 	});
 
+	test('a reload (a revalidated page) still starts the app', async ({ page }) => {
+		await page.goto('/');
+		await expect(page.getByTestId('isolation')).toHaveText('Cross-origin isolated');
+		await page.reload();
+		await expect(page.locator('.svelte-flow')).toBeVisible();
+		await expect(page.getByTestId('isolation')).toHaveText('Cross-origin isolated');
+	});
+
 	test('static files carry the isolation headers too', async ({ request }) => {
 		const favicon = await request.get('/favicon.svg');
 		expect(favicon.ok()).toBe(true);
