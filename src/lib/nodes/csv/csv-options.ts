@@ -1,6 +1,7 @@
 // CSV parser options: the public shape, defaults, validation, and the resolved byte-level form
 // the scanner and column builders use. Validation runs once per parser; errors name the option.
 
+import { COLUMN_TYPES } from '../../runtime/batch/types';
 import type { ColumnType } from '../../runtime/contracts';
 import { csvOptionError } from './csv-messages';
 
@@ -52,22 +53,7 @@ export class CsvError extends Error {
 	}
 }
 
-export const COLUMN_TYPES: readonly ColumnType[] = [
-	'int8',
-	'int16',
-	'int32',
-	'int64',
-	'uint8',
-	'uint16',
-	'uint32',
-	'uint64',
-	'float32',
-	'float64',
-	'bool',
-	'utf8',
-	'date32',
-	'timestamp'
-];
+export { COLUMN_TYPES };
 
 export const BAD_ROWS_FAIL = 0;
 export const BAD_ROWS_SKIP = 1;

@@ -1,3 +1,4 @@
+import { COLUMN_TYPES } from '../../runtime/batch/types';
 import { describe, expect, it } from 'vitest';
 import type { ColumnType, ColumnView } from '../../runtime/contracts';
 import { mulberry32, type Prng } from '../../runtime/testing/prng';
@@ -5,22 +6,7 @@ import { ColumnStore } from './sort-columns';
 import { comparatorOrder, resolveKeys, rowComparator, type SortKey } from './sort-compare';
 import { sortedPermutation } from './sort-radix';
 
-const TYPES: ColumnType[] = [
-	'int8',
-	'int16',
-	'int32',
-	'int64',
-	'uint8',
-	'uint16',
-	'uint32',
-	'uint64',
-	'float32',
-	'float64',
-	'bool',
-	'utf8',
-	'date32',
-	'timestamp'
-];
+const TYPES: readonly ColumnType[] = COLUMN_TYPES;
 const STRINGS = ['', 'a', 'ab', 'b', 'B', 'é', 'z\u{1F600}', 'z\uFFFD', 'zz', 'a\u0000'];
 const FLOATS = [0, -0, 1.5, -1.5, Infinity, -Infinity, NaN, 1e-300, -1e300, 2 ** 53];
 
