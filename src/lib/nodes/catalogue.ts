@@ -3,6 +3,7 @@
 import * as v from 'valibot';
 import type { KindInfo, KindLookup } from '../graph/diagnostics';
 import type { KernelTable } from '../runtime/scheduler/kernel';
+import { chart } from './chart';
 import { collect } from './collect';
 import { csvSource } from './csv-source';
 import { cast } from './cast';
@@ -38,6 +39,7 @@ export const NODE_KINDS: readonly NodeDefinition[] = [
 	join,
 	table,
 	statistics,
+	chart,
 	collect
 ];
 
