@@ -20,7 +20,7 @@
 import type { StageFailure } from '../scheduler/spec';
 import { RUN_STATE, type RunState } from '../scheduler/control';
 import type { HostOptions } from '../scheduler/host';
-import { HELD, StageFailed, StageRunner, type StageRing } from '../scheduler/stage';
+import { StageFailed, StageRunner, accountTurn, type StageRing } from '../scheduler/stage';
 import { LocalMetrics } from './local-metrics';
 import { LocalPool } from './local-pool';
 import { LocalRing } from './local-ring';
@@ -115,7 +115,7 @@ export async function fallbackHostRun(
 				if (!stage.done) allDone = false;
 			}
 			if (allDone) {
-				account(stages, metrics, last, (last = performance.now()));
+				accountTurn(stages, metrics, last, (last = performance.now()));
 				break;
 			}
 			if (!moved) {
@@ -124,7 +124,7 @@ export async function fallbackHostRun(
 				lastYield = performance.now();
 			}
 			const now = performance.now();
-			account(stages, metrics, last, now);
+			accountTurn(stages, metrics, last, now);
 			last = now;
 			if (now - lastYield >= YIELD_EVERY_MS) {
 				reportPops();
@@ -183,26 +183,6 @@ export async function fallbackHostRun(
 		return { ok: false, cancelled: state === RUN_STATE.CANCELLED, failure: null, ...end };
 	}
 	return { ok: true, result: { results, heapGrowth: heapUsed() - heapAtStart }, ...end };
-}
-
-/** Charges the wall time since `from` to each stage's busy, idle or backpressured counter. */
-function account(stages: StageRunner[], metrics: LocalMetrics, from: number, to: number): void {
-	const turnNs = (to - from) * 1e6;
-	for (const stage of stages) {
-		const busy = Math.min(stage.busyThisTurn, turnNs);
-		const rest = turnNs - busy;
-		stage.busyThisTurn = 0;
-		if (stage.done) {
-			metrics.stageTime(stage.spec.index, busy, 0, 0);
-			continue;
-		}
-		const blocked = stage.held === HELD.OUTPUT || stage.held === HELD.MEMORY;
-		metrics.stageTime(stage.spec.index, busy, blocked ? 0 : rest, blocked ? rest : 0);
-		if (stage.heldEdge >= 0) {
-			if (stage.held === HELD.OUTPUT) metrics.edgeProducerBlocked(stage.heldEdge, rest);
-			else if (stage.held === HELD.INPUT) metrics.edgeConsumerWaiting(stage.heldEdge, rest);
-		}
-	}
 }
 
 function errorText(error: unknown): string {

@@ -21,7 +21,7 @@ import { createDoorbellSet } from './bells';
 import { RUN_STATE, runState, stopRun } from './control';
 import type { KernelTable } from './kernel';
 import type { HostResult, RunSpec, StageFailure } from './spec';
-import { HELD, StageFailed, StageRunner } from './stage';
+import { HELD, StageFailed, StageRunner, accountTurn } from './stage';
 
 const YIELD_EVERY_MS = 20;
 const PARK_MS = 20;
@@ -89,7 +89,7 @@ export async function hostRun(spec: RunSpec, options: HostOptions): Promise<Host
 				if (stage.held === HELD.MEMORY) heldOnMemory = true;
 			}
 			if (allDone) {
-				account(stages, metrics, last, (last = performance.now()));
+				accountTurn(stages, metrics, last, (last = performance.now()));
 				break;
 			}
 			// A pass that moved nothing announces this worker (prepare), and the next pass is the
@@ -99,7 +99,7 @@ export async function hostRun(spec: RunSpec, options: HostOptions): Promise<Host
 			else if (!moved) myBell.sleep(seen, heldOnMemory ? MEMORY_RETRY_MS : PARK_MS);
 			announced = !moved && !announced;
 			const now = performance.now();
-			account(stages, metrics, last, now);
+			accountTurn(stages, metrics, last, now);
 			last = now;
 			if (now - lastYield >= YIELD_EVERY_MS) {
 				metrics.workerHeap(worker, heapUsed(), 0, 0, 0);
@@ -130,26 +130,6 @@ export async function hostRun(spec: RunSpec, options: HostOptions): Promise<Host
 	} finally {
 		if (announced) myBell.cancelPrepare();
 		for (const stage of stages) stage.dispose();
-	}
-}
-
-/** Charges the wall time since `from` to each stage's busy, idle or backpressured counter. */
-function account(stages: StageRunner[], metrics: MetricsBlock, from: number, to: number): void {
-	const turnNs = (to - from) * 1e6;
-	for (const stage of stages) {
-		const busy = Math.min(stage.busyThisTurn, turnNs);
-		const rest = turnNs - busy;
-		stage.busyThisTurn = 0;
-		if (stage.done) {
-			metrics.stageTime(stage.spec.index, busy, 0, 0);
-			continue;
-		}
-		const blocked = stage.held === HELD.OUTPUT || stage.held === HELD.MEMORY;
-		metrics.stageTime(stage.spec.index, busy, blocked ? 0 : rest, blocked ? rest : 0);
-		if (stage.heldEdge >= 0) {
-			if (stage.held === HELD.OUTPUT) metrics.edgeProducerBlocked(stage.heldEdge, rest);
-			else if (stage.held === HELD.INPUT) metrics.edgeConsumerWaiting(stage.heldEdge, rest);
-		}
 	}
 }
 

@@ -39,6 +39,42 @@ export type StageRing = Pick<
 /** What a stage writes of metrics: MetricsBlock and the fallback's LocalMetrics both fit. */
 export type StageMetrics = Pick<MetricsBlock, 'edgeBatch' | 'edgeOccupancy' | 'stageRows'>;
 
+/** What a host charges each turn's wall time to (shared memory or the fallback's counters). */
+export type TimeMetrics = Pick<
+	MetricsBlock,
+	'stageTime' | 'edgeProducerBlocked' | 'edgeConsumerWaiting'
+>;
+
+/**
+ * Charges the wall time of one host loop turn (`from`..`to`, ms) to each stage: its kernel time
+ * is busy; the rest is backpressured when the stage was held on a full output or on memory
+ * (and charged to that edge's producer-blocked time), idle otherwise (charged to the awaited
+ * input edge's consumer-waiting time). So busy + idle + backpressured covers the whole run.
+ */
+export function accountTurn(
+	stages: readonly StageRunner[],
+	metrics: TimeMetrics,
+	from: number,
+	to: number
+): void {
+	const turnNs = (to - from) * 1e6;
+	for (const stage of stages) {
+		const busy = Math.min(stage.busyThisTurn, turnNs);
+		const rest = turnNs - busy;
+		stage.busyThisTurn = 0;
+		if (stage.done) {
+			metrics.stageTime(stage.spec.index, busy, 0, 0);
+			continue;
+		}
+		const blocked = stage.held === HELD.OUTPUT || stage.held === HELD.MEMORY;
+		metrics.stageTime(stage.spec.index, busy, blocked ? 0 : rest, blocked ? rest : 0);
+		if (stage.heldEdge >= 0) {
+			if (stage.held === HELD.OUTPUT) metrics.edgeProducerBlocked(stage.heldEdge, rest);
+			else if (stage.held === HELD.INPUT) metrics.edgeConsumerWaiting(stage.heldEdge, rest);
+		}
+	}
+}
+
 const PHASE = { RUN: 0, FINISH: 1, DRAIN: 2, DONE: 3 } as const;
 
 export class StageFailed extends Error {
