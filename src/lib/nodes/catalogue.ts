@@ -17,6 +17,7 @@ import { chainKernelFactory, type ChainStepSpec } from './kernels/chain';
 import { sampleDataset } from './sample-dataset';
 import { sample } from './sample';
 import { select } from './select';
+import { slow } from './slow';
 import { sort } from './sort';
 import { statistics } from './statistics';
 import { table } from './table';
@@ -40,7 +41,8 @@ export const NODE_KINDS: readonly NodeDefinition[] = [
 	table,
 	statistics,
 	chart,
-	collect
+	collect,
+	slow
 ];
 
 function index(kinds: readonly NodeDefinition[]): ReadonlyMap<string, NodeDefinition> {

@@ -43,6 +43,8 @@ export interface Traits {
 	blocking: boolean;
 	/** Can run as several instances, each on a share of the input, with a merge step after. */
 	partitionable: boolean;
+	/** A debugging aid (e.g. the `slow` node): the palette lists it under "Debug". */
+	debug?: boolean;
 }
 
 /** A problem found while inferring a node's output schema, shown on the node (or its param). */

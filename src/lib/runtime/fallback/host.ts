@@ -101,7 +101,17 @@ export async function fallbackHostRun(
 			} catch (error) {
 				throw new StageFailed(s.name, errorText(error), null);
 			}
-			stages.push(new StageRunner(s, kernel, pool, rings, spec.ringEdge, metrics, spec.batchRows));
+			const runner = new StageRunner(
+				s,
+				kernel,
+				pool,
+				rings,
+				spec.ringEdge,
+				metrics,
+				spec.batchRows
+			);
+			runner.stopCheck = () => state !== RUN_STATE.RUNNING;
+			stages.push(runner);
 		}
 
 		let last = performance.now();

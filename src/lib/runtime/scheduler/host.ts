@@ -74,7 +74,17 @@ export async function hostRun(spec: RunSpec, options: HostOptions): Promise<Host
 			} catch (error) {
 				throw new StageFailed(s.name, errorText(error), null);
 			}
-			stages.push(new StageRunner(s, kernel, pool, rings, spec.ringEdge, metrics, spec.batchRows));
+			const runner = new StageRunner(
+				s,
+				kernel,
+				pool,
+				rings,
+				spec.ringEdge,
+				metrics,
+				spec.batchRows
+			);
+			runner.stopCheck = () => runState(control) !== RUN_STATE.RUNNING;
+			stages.push(runner);
 		}
 
 		let last = performance.now();

@@ -62,6 +62,11 @@ export interface KernelContext {
 	emit(port: number, block: BlockHandle, byteLength: number, rows: number): void;
 	/** Forward an input batch unchanged, zero copy (the block is retained for the output). */
 	forward(port: number, input: InputBatch): void;
+	/**
+	 * True once the run was cancelled or failed (seen within one kernel call). A kernel that
+	 * deliberately takes long (the debug `slow` node) checks it to return early.
+	 */
+	stopRequested?(): boolean;
 }
 
 export interface Kernel {

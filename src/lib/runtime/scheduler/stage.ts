@@ -339,6 +339,13 @@ export class StageRunner implements KernelContext {
 		this.emit(port, input.block, input.byteLength, input.rows);
 	}
 
+	/** Set by the host: whether the run was stopped (cancel or a failure anywhere). */
+	stopCheck: () => boolean = () => false;
+
+	stopRequested(): boolean {
+		return this.stopCheck();
+	}
+
 	private writerPools: (WriterPool | undefined)[] = [];
 	/** Per port: consumer groups as lists of ring positions within the port. */
 	private readonly groups: number[][][];
