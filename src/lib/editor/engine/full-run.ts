@@ -29,6 +29,14 @@ export interface RunProgress {
 	rates: Rates | null;
 }
 
+/** Counter snapshots bracketing a run, for its metrics report. */
+export interface RunCounters {
+	first: MetricsSnapshot;
+	last: MetricsSnapshot;
+	startedAt: Date;
+	durationMs: number;
+}
+
 export type FullRunOutcome =
 	| { status: 'done'; results: Map<string, unknown>; elapsedMs: number; progress: RunProgress }
 	| ({ status: 'failed'; elapsedMs: number } & NodeFailure)
@@ -61,6 +69,7 @@ export class FullRun {
 	#sampler: Sampler | null = null;
 	#progress: RunProgress = IDLE;
 	#stopped = false;
+	#counters: RunCounters | null = null;
 
 	/** Compiles `doc` now and starts it as soon as the pool is free. */
 	constructor(
@@ -84,6 +93,14 @@ export class FullRun {
 
 	get progress(): RunProgress {
 		return this.#progress;
+	}
+
+	/**
+	 * Counters at the start and at the latest sample (the end, once the run ended), and when the
+	 * run started: with `sampler` and `run.topology()`, what `buildRunMetricsReport` needs.
+	 */
+	get counters(): RunCounters | null {
+		return this.#counters;
 	}
 
 	/** Cancels the run (or keeps it from starting); the outcome becomes 'cancelled'. */
@@ -112,6 +129,10 @@ export class FullRun {
 			const sample = (final: boolean) => {
 				const snap: MetricsSnapshot = run.metrics.snapshot();
 				const now = performance.now();
+				if (this.#counters) {
+					this.#counters.last = snap;
+					this.#counters.durationMs = now - t0;
+				} else this.#counters = { first: snap, last: snap, startedAt: new Date(), durationMs: 0 };
 				const sourceRows = sum(snap, sources, 'rowsOut');
 				const sinkRows = sum(snap, sinks, 'rowsIn');
 				const window = final ? { t: t0, rows: 0 } : last;
