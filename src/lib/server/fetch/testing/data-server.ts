@@ -33,8 +33,13 @@ async function writeRange(res: ServerResponse, start: number, end: number): Prom
 		at += n;
 		if (!res.write(chunk))
 			await new Promise<void>((resolve) => {
-				res.once('drain', resolve);
-				res.once('close', resolve);
+				const go = () => {
+					res.off('drain', go);
+					res.off('close', go);
+					resolve();
+				};
+				res.on('drain', go);
+				res.on('close', go);
 			});
 	}
 }
