@@ -20,7 +20,15 @@
 import type { StageFailure } from '../scheduler/spec';
 import { RUN_STATE, type RunState } from '../scheduler/control';
 import type { HostOptions } from '../scheduler/host';
-import { StageFailed, StageRunner, accountTurn, type StageRing } from '../scheduler/stage';
+import { samplePayload } from '../metrics/peek';
+import { createWorkerProbe } from '../metrics/worker-probe';
+import {
+	StageFailed,
+	StageRunner,
+	accountTurn,
+	type PeekTap,
+	type StageRing
+} from '../scheduler/stage';
 import { LocalMetrics } from './local-metrics';
 import { LocalPool } from './local-pool';
 import { LocalRing } from './local-ring';
@@ -42,18 +50,32 @@ export async function fallbackHostRun(
 	const { worker, kernels } = options;
 	const heapUsed = options.heapUsed ?? (() => 0);
 	const heapAtStart = heapUsed();
+	const probe = (options.probe ?? createWorkerProbe)();
 	const yieldNow = options.yieldNow ?? defaultYield;
 	const wake = new Wakeup();
 	const pool = new LocalPool(spec.pool);
 	const metrics = new LocalMetrics(spec.metrics);
 	const control = spec.control;
 	let state: RunState = RUN_STATE.RUNNING;
+	const post = (m: ControlToPage) => control.postMessage(m);
+	/** The open peek request, if any: answered by the stage that next pops from its ring. */
+	let peekRequest: { id: number; edge: number; maxRows: number } | null = null;
+	const peekTap: PeekTap = {
+		wanted: (edge) => peekRequest !== null && peekRequest.edge === edge,
+		take(edge, batch, schema) {
+			const r = peekRequest!;
+			peekRequest = null;
+			const { seq, view, selection, count } = batch;
+			const payload = samplePayload(edge, seq, view, selection, count, schema, r.maxRows);
+			post({ t: 'peek', id: r.id, payload });
+		}
+	};
 	control.onmessage = (event: MessageEvent) => {
 		const m = event.data as ControlToWorker;
 		if (m?.t === 'stop' && state === RUN_STATE.RUNNING) state = m.state;
+		if (m?.t === 'peek') peekRequest = { id: m.id, edge: m.edge, maxRows: m.maxRows };
 		wake.ring();
 	};
-	const post = (m: ControlToPage) => control.postMessage(m);
 
 	const producers: PortProducer[] = [];
 	const consumers: PortConsumer[] = [];
@@ -79,6 +101,22 @@ export async function fallbackHostRun(
 	};
 
 	const stages: StageRunner[] = [];
+	/** Heap, GC and outside-pool bytes from the probe; this worker's own pool's hits and misses. */
+	const sampleWorker = () => {
+		const m = probe.sample();
+		metrics.workerHeap(
+			worker,
+			m.heapUsedBytes,
+			m.outsidePoolBytes,
+			m.gcPauseNs,
+			m.gcCount,
+			m.reported
+		);
+		const p = pool.stats();
+		let batches = 0;
+		for (const stage of stages) batches += stage.batchesProduced;
+		metrics.workerAllocations(worker, batches, p.freeListHits, p.freshCarves + p.budgetWaits);
+	};
 	let failure: StageFailure | null = null;
 	let results: { stage: number; value: unknown }[] = [];
 	try {
@@ -111,6 +149,7 @@ export async function fallbackHostRun(
 				spec.batchRows
 			);
 			runner.stopCheck = () => state !== RUN_STATE.RUNNING;
+			runner.peekTap = peekTap;
 			stages.push(runner);
 		}
 
@@ -142,7 +181,7 @@ export async function fallbackHostRun(
 				lastYield = performance.now();
 			}
 			if (now - lastPost >= POST_METRICS_EVERY_MS) {
-				metrics.workerHeap(worker, heapUsed(), 0, 0, 0);
+				sampleWorker();
 				for (const { edge, ring } of produced)
 					metrics.edgeOccupancy(edge, ring.size(), ring.capacity);
 				post({ t: 'metrics', worker, snapshot: metrics.counters });
@@ -186,7 +225,8 @@ export async function fallbackHostRun(
 	for (const c of consumers) c.detachPort();
 	control.onmessage = null;
 
-	metrics.workerHeap(worker, heapUsed(), 0, 0, 0);
+	sampleWorker();
+	probe.dispose();
 	const end = { pool: pool.stats(), metrics: metrics.counters };
 	if (failure) return { ok: false, cancelled: false, failure, ...end };
 	if (state !== RUN_STATE.RUNNING && stages.some((s) => !s.done)) {

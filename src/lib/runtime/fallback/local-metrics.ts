@@ -88,10 +88,12 @@ export class LocalMetrics {
 		heapUsed: number,
 		outsidePool: number,
 		gcPauseNs: number,
-		gcs: number
+		gcs: number,
+		reported?: number
 	) {
 		const w = this.counters.workers[worker];
 		if (!w) return;
+		if (reported !== undefined && reported >= 0 && reported < 256) w.reported = reported;
 		if (heapUsed >= 0 && heapUsed <= MAX_VALUE) w.heapUsedBytes = heapUsed;
 		w.outsidePoolBytes = raise(w.outsidePoolBytes, outsidePool);
 		w.gcPauseNs = raise(w.gcPauseNs, gcPauseNs);

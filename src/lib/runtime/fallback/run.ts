@@ -20,7 +20,14 @@ import type { MetricsSnapshot } from '../metrics/counters';
 import type { Topology } from '../metrics/rates';
 import { Sampler } from '../metrics/sampler';
 import { RUN_STATE, type RunState } from '../scheduler/control';
-import { stageSpec, type PhysicalPlan, type RunOptions, type RunOutcome } from '../scheduler/run';
+import { PEEK_TIMEOUT_MS, clampRows, type PeekPayload, type PeekResult } from '../metrics/peek';
+import {
+	checkEdge,
+	stageSpec,
+	type PhysicalPlan,
+	type RunOptions,
+	type RunOutcome
+} from '../scheduler/run';
 import type { StageFailure, StageSpec } from '../scheduler/spec';
 import type { WorkerPool } from '../scheduler/worker-pool';
 import { MergedMetrics } from './local-metrics';
@@ -45,6 +52,12 @@ export class FallbackRun {
 	private readonly deadlineMs: number;
 	private readonly poolStats = new Map<number, LocalPoolStats>();
 	private controls: MessagePort[] = [];
+	/** Each hosting worker's control port, by worker index. */
+	private readonly controlOf = new Map<number, MessagePort>();
+	private running = false;
+	private nextPeek = 1;
+	private readonly peekWaiters = new Map<number, (payload: PeekPayload | null) => void>();
+	private readonly lastPeek = new Map<number, PeekResult>();
 	private state: RunState = RUN_STATE.RUNNING;
 	private started = false;
 	private onStop: () => void = () => {};
@@ -76,6 +89,7 @@ export class FallbackRun {
 	async start(): Promise<RunOutcome> {
 		if (this.started) throw new Error('a run can be started once');
 		this.started = true;
+		this.running = true;
 		const t0 = performance.now();
 		const hosting = [...new Set(this.plan.stages.map((s) => s.worker))];
 		const specs = this.workerSpecs(hosting);
@@ -99,6 +113,7 @@ export class FallbackRun {
 				const m = event.data as ControlToPage;
 				if (m.t === 'metrics') this.metrics.update(m.worker, m.snapshot);
 				else if (m.t === 'failed') fail(m.failure);
+				else if (m.t === 'peek') this.peekWaiters.get(m.id)?.(m.payload);
 			};
 		}
 		// A dead worker's call never settles: its death settles its place in `all` instead.
@@ -146,6 +161,8 @@ export class FallbackRun {
 		onStopped();
 		await stopWatch;
 		stopDeath();
+		this.running = false;
+		for (const answer of this.peekWaiters.values()) answer(null);
 		for (const control of this.controls) control.close();
 		const elapsedMs = performance.now() - t0;
 		if (failure) return { status: 'failed', failure, elapsedMs };
@@ -195,6 +212,33 @@ export class FallbackRun {
 		return this.metrics.snapshot();
 	}
 
+	/**
+	 * A sample of up to `maxRows` rows of the next batch to cross ring `edgeIndex`: one message
+	 * to its consumer's worker and one back (metrics/peek.ts). When none comes within
+	 * `timeoutMs`, or the run is not running, the edge's previous sample or null.
+	 */
+	peek(edgeIndex: number, maxRows = 100, timeoutMs = PEEK_TIMEOUT_MS): Promise<PeekResult | null> {
+		checkEdge(edgeIndex, this.plan.rings.length);
+		const previous = this.lastPeek.get(edgeIndex) ?? null;
+		const port = this.controlOf.get(this.plan.stages[this.plan.rings[edgeIndex].to.stage].worker);
+		if (!this.running || !port) return Promise.resolve(previous);
+		const id = this.nextPeek++;
+		return new Promise((resolve) => {
+			const timer = setTimeout(() => answer(null), timeoutMs);
+			const answer = (payload: PeekPayload | null) => {
+				clearTimeout(timer);
+				this.peekWaiters.delete(id);
+				if (!payload) return resolve(this.lastPeek.get(edgeIndex) ?? null);
+				const result = { ...payload, takenAtMs: performance.timeOrigin + performance.now() };
+				this.lastPeek.set(edgeIndex, result);
+				resolve(result);
+			};
+			this.peekWaiters.set(id, answer);
+			const m: ControlToWorker = { t: 'peek', id, edge: edgeIndex, maxRows: clampRows(maxRows) };
+			port.postMessage(m);
+		});
+	}
+
 	/** The run's graph as the metrics sampler sees it: rings as edges between stages. */
 	topology(): Topology {
 		return {
@@ -228,6 +272,7 @@ export class FallbackRun {
 		const specs = hosting.map((w): FallbackRunSpec => {
 			const channel = new MessageChannel();
 			this.controls.push(channel.port1);
+			this.controlOf.set(w, channel.port1);
 			return {
 				runId: this.id,
 				stages: this.stages,

@@ -1,6 +1,7 @@
 // What a worker receives to host its part of a fallback run, and what it sends back.
 // Structured-cloneable; the MessagePorts in it are transferred (each exists in one thread).
 import type { MetricsLayout, MetricsSnapshot } from '../metrics/counters';
+import type { PeekPayload } from '../metrics/peek';
 import type { RunState } from '../scheduler/control';
 import type { HostOutcome } from '../scheduler/host';
 import type { RunSpec, StageFailure, StageSpec } from '../scheduler/spec';
@@ -30,10 +31,14 @@ export interface FallbackRunSpec {
 	teardownMs: number;
 }
 
-export type ControlToWorker = { t: 'stop'; state: RunState };
+export type ControlToWorker =
+	| { t: 'stop'; state: RunState }
+	/** Sample the next batch popped from ring `edge` (metrics/peek.ts); answered once. */
+	| { t: 'peek'; id: number; edge: number; maxRows: number };
 
 export type ControlToPage =
 	| { t: 'metrics'; worker: number; snapshot: MetricsSnapshot }
+	| { t: 'peek'; id: number; payload: PeekPayload }
 	| { t: 'failed'; worker: number; failure: StageFailure };
 
 /** A host's outcome plus what the page cannot read from shared memory. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { REPORTED } from './worker-probe';
 import { MetricsBlock, metricsByteLength, nowNs, type MetricsSnapshot } from './block';
 
 const LAYOUT = { edges: 2, stages: 3, workers: 2 };
@@ -53,7 +54,7 @@ describe('MetricsBlock writers', () => {
 	it('stores the heap as a gauge and worker totals as running totals', () => {
 		const block = MetricsBlock.create(LAYOUT);
 		block.workerHeap(1, 9e6, 100, 2e6, 1);
-		block.workerHeap(1, 4e6, 300, 5e6, 3);
+		block.workerHeap(1, 4e6, 300, 5e6, 3, REPORTED.HEAP | REPORTED.GC);
 		block.workerAllocations(1, 10, 8, 2);
 		expect(block.snapshot().workers[1]).toEqual({
 			heapUsedBytes: 4e6,
@@ -62,8 +63,12 @@ describe('MetricsBlock writers', () => {
 			gcCount: 3,
 			poolHits: 8,
 			poolMisses: 2,
-			batches: 10
+			batches: 10,
+			reported: 3
 		});
+		// What the platform reports is a gauge too: a browser worker says neither.
+		block.workerHeap(1, 0, 0, 0, 0, 0);
+		expect(block.snapshot().workers[1].reported).toBe(0);
 	});
 
 	it('ignores NaN, negative and infinite values without throwing', () => {

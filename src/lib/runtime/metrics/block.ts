@@ -17,7 +17,8 @@
 //   ...      stages × 64: BUSY_NS, IDLE_NS, BACKPRESSURED_NS, BATCHES_IN, ROWS_IN,
 //            BATCHES_OUT, ROWS_OUT (float64)
 //   ...      workers × 64: HEAP_USED_BYTES, OUTSIDE_POOL_BYTES, GC_PAUSE_NS, GC_COUNT,
-//            POOL_HITS, POOL_MISSES, BATCHES (float64)
+//            POOL_HITS, POOL_MISSES, BATCHES, REPORTED (float64; REPORTED holds the bits of
+//            worker-probe.ts REPORTED: which of the heap and GC figures the platform gives)
 //
 // Ordering and staleness
 // - Counters are float64 so ns totals and byte counts never wrap. Atomics does not work on
@@ -100,6 +101,7 @@ const GC_COUNT = 3;
 const POOL_HITS = 4;
 const POOL_MISSES = 5;
 const WORKER_BATCHES = 6;
+const REPORTED = 7;
 
 /** Largest count of edges, stages or workers one block holds. */
 export const MAX_METRICS_ENTRIES = 1 << 16;
@@ -238,16 +240,19 @@ export class MetricsBlock {
 	}
 
 	/** The worker itself: heap in use now (gauge), and its running totals of bytes allocated
-	 * outside the pool, GC pause ns and GCs (pass 0 where the platform reports nothing). */
+	 * outside the pool, GC pause ns and GCs (pass 0 where the platform reports nothing), and
+	 * which of them the platform reports (`reported`, REPORTED bits; a gauge). */
 	workerHeap(
 		worker: number,
 		heapUsedBytes: number,
 		outsidePoolBytes: number,
 		gcPauseNs: number,
-		gcCount: number
+		gcCount: number,
+		reported?: number
 	): void {
 		const i = this.workerSlot(worker);
 		if (i < 0) return;
+		if (reported !== undefined && reported >= 0 && reported < 256) this.f[i + REPORTED] = reported;
 		if (heapUsedBytes >= 0 && heapUsedBytes <= MAX_VALUE)
 			this.f[i + HEAP_USED_BYTES] = heapUsedBytes;
 		this.raise(i + OUTSIDE_POOL_BYTES, outsidePoolBytes);
@@ -307,6 +312,7 @@ export class MetricsBlock {
 			c.poolHits = f[i + POOL_HITS];
 			c.poolMisses = f[i + POOL_MISSES];
 			c.batches = f[i + WORKER_BATCHES];
+			c.reported = f[i + REPORTED];
 		}
 		return s;
 	}

@@ -38,6 +38,8 @@ export interface WorkerCounters {
 	poolMisses: number;
 	/** Batches the worker produced (the denominator of outside-pool bytes per batch). */
 	batches: number;
+	/** Which figures the worker's platform reports: REPORTED bits (1 heap, 2 GC); 0 = none yet. */
+	reported: number;
 }
 
 /** Every counter as plain numbers: structured-cloneable and JSON-able. */
@@ -82,5 +84,6 @@ export const emptyWorker = (): WorkerCounters => ({
 	gcCount: 0,
 	poolHits: 0,
 	poolMisses: 0,
-	batches: 0
+	batches: 0,
+	reported: 0
 });

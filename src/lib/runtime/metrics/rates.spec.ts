@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../testing/prng';
 import { chain, SEC, snapshotAt } from './fixtures.spec-support';
 import { backpressureLevel, computeRates, type Rates } from './rates';
+import { REPORTED } from './worker-probe';
 
 const TWO = chain(['source', 'sink']);
 
@@ -168,7 +169,8 @@ describe('worker rates', () => {
 						gcCount: 2,
 						poolHits: 100,
 						poolMisses: 20,
-						batches: 105
+						batches: 105,
+						reported: REPORTED.HEAP | REPORTED.GC
 					},
 					{ heapUsedBytes: 1e6 }
 				]
@@ -177,6 +179,8 @@ describe('worker rates', () => {
 		);
 		expect(rates.workers[0]).toEqual({
 			heapUsedBytes: 5e6,
+			heapReported: true,
+			gcReported: true,
 			outsidePoolBytesPerSec: 2000,
 			outsidePoolBytesPerBatch: 20,
 			poolHitRate: 0.9,
@@ -184,6 +188,8 @@ describe('worker rates', () => {
 			gcPerSec: 2
 		});
 		expect(rates.workers[1].poolHitRate).toBeNull();
+		expect(rates.workers[1].heapReported).toBe(false);
+		expect(rates.workers[1].gcReported).toBe(false);
 		expect(rates.workers[1].outsidePoolBytesPerBatch).toBe(0);
 	});
 });

@@ -5,6 +5,7 @@
 
 import type { MetricsSnapshot } from './counters';
 import { findBottleneck, type Bottleneck } from './bottleneck';
+import { REPORTED } from './worker-probe';
 
 /** Flink's levels of the share of time a producer is blocked: OK <= 0.1, LOW <= 0.5, HIGH above. */
 export type BackpressureLevel = 'OK' | 'LOW' | 'HIGH';
@@ -43,8 +44,12 @@ export interface StageRates {
 }
 
 export interface WorkerRates {
-	/** Heap in use as last reported. */
+	/** Heap in use as last reported (0 when not reported: see heapReported). */
 	heapUsedBytes: number;
+	/** False where the worker's platform does not report its heap (browser workers). */
+	heapReported: boolean;
+	/** False where the platform does not report GC pauses (browsers): show "not reported". */
+	gcReported: boolean;
 	outsidePoolBytesPerSec: number;
 	/** Bytes allocated outside the pool per batch the worker produced (0 with no batches). */
 	outsidePoolBytesPerBatch: number;
@@ -135,6 +140,8 @@ export function computeRates(
 		const acquisitions = hits + grew(p.poolMisses, c.poolMisses);
 		return {
 			heapUsedBytes: Number.isFinite(c.heapUsedBytes) ? c.heapUsedBytes : 0,
+			heapReported: ((c.reported | 0) & REPORTED.HEAP) !== 0,
+			gcReported: ((c.reported | 0) & REPORTED.GC) !== 0,
 			outsidePoolBytesPerSec: outside * perSec,
 			outsidePoolBytesPerBatch: batches > 0 ? outside / batches : 0,
 			poolHitRate: acquisitions > 0 ? hits / acquisitions : null,

@@ -3,7 +3,8 @@
 // Thread: one pool worker (browser Web Worker or Node worker_thread). It blocks only in
 // `Doorbell.sleep`, and only when no hosted stage could move in two passes, the second made
 // after `Doorbell.prepare` announced it; every ring this worker produces into or consumes from
-// rings this worker's doorbell, so it wakes when any input gets data or any output gets room. Waiting for pool memory has no doorbell: the host re-checks every
+// rings this worker's doorbell, so it wakes when any input gets data or any output gets room.
+// Waiting for pool memory has no doorbell: the host re-checks every
 // millisecond while a stage is held on memory.
 //
 // Time accounting: each loop turn measures its wall time; a stage's kernel time is busy, and
@@ -12,11 +13,18 @@
 // consumer-waiting time). So busy + idle + backpressured covers the whole run, per stage.
 //
 // Every ~20 ms of wall time the loop yields to the event loop, so comlink control messages
-// (cancel, stats) are handled while a run streams.
+// (cancel, stats) are handled while a run streams. At those yields, every WORKER_SAMPLE_MS, it
+// copies the worker's figures into the metrics block: heap, GC pauses and outside-pool bytes
+// from its probe (metrics/worker-probe.ts), batches produced and its pool tally
+// (counting-pool.ts). A run whose counters are disabled skips timing, accounting and sampling.
+// Peeks (metrics/peek.ts): each stage checks the run's peek region on every pop.
 import { Doorbell } from '../channel/doorbell';
 import { RingChannel } from '../channel/ring';
 import { MemoryPool } from '../memory/pool';
 import { MetricsBlock } from '../metrics/block';
+import { SharedPeekTap } from '../metrics/peek';
+import { createWorkerProbe, type WorkerProbe } from '../metrics/worker-probe';
+import { CountingPool } from './counting-pool';
 import { createDoorbellSet } from './bells';
 import { RUN_STATE, runState, stopRun } from './control';
 import type { KernelTable } from './kernel';
@@ -26,6 +34,8 @@ import { HELD, StageFailed, StageRunner, accountTurn } from './stage';
 const YIELD_EVERY_MS = 20;
 const PARK_MS = 20;
 const MEMORY_RETRY_MS = 1;
+/** How often the worker's heap and pool figures are copied into the metrics block. */
+export const WORKER_SAMPLE_MS = 100;
 
 export type HostOutcome =
 	| { ok: true; result: HostResult }
@@ -37,16 +47,23 @@ export interface HostOptions {
 	/** Yields to the event loop; defaults to a MessageChannel round trip. */
 	yieldNow?: () => Promise<void>;
 	heapUsed?: () => number;
+	/** Makes the worker's memory probe (heap, GC, outside-pool bytes); default: worker-probe.ts. */
+	probe?: () => WorkerProbe;
 }
 
 export async function hostRun(spec: RunSpec, options: HostOptions): Promise<HostOutcome> {
 	const { worker, kernels } = options;
-	const pool = MemoryPool.attach(spec.pool);
+	const shared = MemoryPool.attach(spec.pool);
+	const pool = new CountingPool(shared);
 	const metrics = MetricsBlock.attach(spec.metrics);
+	// Read once: a run with counters disabled skips the timing and sampling below.
+	const counting = metrics.enabled();
+	const probe = counting ? (options.probe ?? createWorkerProbe)() : null;
+	const peekTap = spec.peek ? new SharedPeekTap(spec.peek) : null;
 	const control = new Int32Array(spec.control);
 	const bells = createDoorbellSet(spec.bells);
 	const myBell: Doorbell = bells[worker];
-	const rings = spec.rings.map((d) => RingChannel.attach(d, pool));
+	const rings = spec.rings.map((d) => RingChannel.attach(d, shared));
 	const heapUsed = options.heapUsed ?? (() => 0);
 	const heapAtStart = heapUsed();
 	const yieldNow = options.yieldNow ?? defaultYield;
@@ -64,7 +81,7 @@ export async function hostRun(spec: RunSpec, options: HostOptions): Promise<Host
 				kernel = factory({
 					params: s.params,
 					kernels,
-					budgetBytes: pool.descriptor.options.budgetBytes,
+					budgetBytes: shared.descriptor.options.budgetBytes,
 					stageName: s.name,
 					inputSchemas: s.inputSchemas,
 					outputSchemas: s.outputSchemas,
@@ -84,11 +101,29 @@ export async function hostRun(spec: RunSpec, options: HostOptions): Promise<Host
 				spec.batchRows
 			);
 			runner.stopCheck = () => runState(control) !== RUN_STATE.RUNNING;
+			runner.timing = counting;
+			runner.peekTap = peekTap;
 			stages.push(runner);
 		}
 
+		const sampleWorker = () => {
+			if (!probe) return;
+			const m = probe.sample();
+			metrics.workerHeap(
+				worker,
+				m.heapUsedBytes,
+				m.outsidePoolBytes,
+				m.gcPauseNs,
+				m.gcCount,
+				m.reported
+			);
+			let batches = 0;
+			for (const stage of stages) batches += stage.batchesProduced;
+			metrics.workerAllocations(worker, batches, pool.hits, pool.misses);
+		};
 		let last = performance.now();
 		let lastYield = last;
+		let lastSample = -Infinity;
 		while (runState(control) === RUN_STATE.RUNNING) {
 			let moved = false;
 			let allDone = true;
@@ -99,7 +134,7 @@ export async function hostRun(spec: RunSpec, options: HostOptions): Promise<Host
 				if (stage.held === HELD.MEMORY) heldOnMemory = true;
 			}
 			if (allDone) {
-				accountTurn(stages, metrics, last, (last = performance.now()));
+				if (counting) accountTurn(stages, metrics, last, (last = performance.now()));
 				break;
 			}
 			// A pass that moved nothing announces this worker (prepare), and the next pass is the
@@ -109,15 +144,18 @@ export async function hostRun(spec: RunSpec, options: HostOptions): Promise<Host
 			else if (!moved) myBell.sleep(seen, heldOnMemory ? MEMORY_RETRY_MS : PARK_MS);
 			announced = !moved && !announced;
 			const now = performance.now();
-			accountTurn(stages, metrics, last, now);
+			if (counting) accountTurn(stages, metrics, last, now);
 			last = now;
 			if (now - lastYield >= YIELD_EVERY_MS) {
-				metrics.workerHeap(worker, heapUsed(), 0, 0, 0);
+				if (now - lastSample >= WORKER_SAMPLE_MS) {
+					sampleWorker();
+					lastSample = now;
+				}
 				await yieldNow();
 				lastYield = performance.now();
 			}
 		}
-		metrics.workerHeap(worker, heapUsed(), 0, 0, 0);
+		sampleWorker();
 		const state = runState(control);
 		if (state !== RUN_STATE.RUNNING && stages.some((s) => !s.done)) {
 			return { ok: false, cancelled: state === RUN_STATE.CANCELLED, failure: null };
@@ -140,6 +178,7 @@ export async function hostRun(spec: RunSpec, options: HostOptions): Promise<Host
 	} finally {
 		if (announced) myBell.cancelPrepare();
 		for (const stage of stages) stage.dispose();
+		probe?.dispose();
 	}
 }
 

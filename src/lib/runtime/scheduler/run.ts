@@ -11,6 +11,7 @@ import { Doorbell } from '../channel/doorbell';
 import { RingChannel } from '../channel/ring';
 import { MemoryPool } from '../memory/pool';
 import { MetricsBlock } from '../metrics/block';
+import { PEEK_TIMEOUT_MS, PeekClient, createPeekRegion, type PeekResult } from '../metrics/peek';
 import type { Topology } from '../metrics/rates';
 import { Sampler } from '../metrics/sampler';
 import { bellDescriptor, createDoorbellSet, createRunBells } from './bells';
@@ -64,6 +65,11 @@ export interface RunOptions {
 	 * Its budget must cover the plan's; blocks the caller holds stay in use after the run.
 	 */
 	memory?: MemoryPool;
+	/**
+	 * Whether stages write metrics counters (default true). False skips kernel timing and every
+	 * counter write, for measuring what the counters cost (bench/metrics.bench.ts).
+	 */
+	metrics?: boolean;
 }
 
 let nextRunId = 1;
@@ -78,6 +84,8 @@ export class Run {
 	private readonly spec: RunSpec;
 	private readonly deadlineMs: number;
 	private started = false;
+	private running = false;
+	private readonly peeks: PeekClient;
 
 	constructor(
 		readonly workers: WorkerPool,
@@ -112,6 +120,9 @@ export class Run {
 			stages: plan.stages.length,
 			workers: workers.size
 		});
+		if (options.metrics === false) this.metrics.setEnabled(false);
+		const peekRegion = createPeekRegion();
+		this.peeks = new PeekClient(peekRegion, () => this.running);
 		const control = createControl();
 		this.control = new Int32Array(control);
 		this.spec = {
@@ -123,7 +134,8 @@ export class Run {
 			control,
 			bells: bellsSab,
 			stages: plan.stages.map((s, index) => stageSpec(plan, s, index)),
-			batchRows: plan.batchRows
+			batchRows: plan.batchRows,
+			peek: peekRegion
 		};
 	}
 
@@ -131,6 +143,7 @@ export class Run {
 	async start(): Promise<RunOutcome> {
 		if (this.started) throw new Error('a run can be started once');
 		this.started = true;
+		this.running = true;
 		const t0 = performance.now();
 		const hosting = [...new Set(this.plan.stages.map((s) => s.worker))];
 		let failure: StageFailure | null = null;
@@ -195,6 +208,7 @@ export class Run {
 		onStopped();
 		await stopWatch;
 		stopDeath();
+		this.running = false;
 		this.drainRings();
 		const elapsedMs = performance.now() - t0;
 		const state = runState(this.control);
@@ -212,6 +226,17 @@ export class Run {
 		for (const ring of this.rings) ring.cancel();
 		this.memory.cancelWaiters();
 		this.cancelHook();
+	}
+
+	/**
+	 * A sample of up to `maxRows` rows (at most PEEK_MAX_ROWS) of the next batch to cross edge
+	 * `edgeIndex` (a ring index, as in `topology()`), taken by its consumer without slowing the
+	 * run (protocol: metrics/peek.ts). When no batch comes within `timeoutMs`, or the run is
+	 * not running, the edge's previous sample, or null when there is none.
+	 */
+	peek(edgeIndex: number, maxRows = 100, timeoutMs = PEEK_TIMEOUT_MS): Promise<PeekResult | null> {
+		checkEdge(edgeIndex, this.plan.rings.length);
+		return this.peeks.peek(edgeIndex, maxRows, timeoutMs);
 	}
 
 	/** The run's graph as the metrics sampler sees it: rings as edges between stages. */
@@ -303,6 +328,12 @@ export function poolOptions(budgetBytes: number) {
 		throw new RangeError(`budget must be at least ${maxBlockBytes} bytes, got ${budgetBytes}`);
 	}
 	return { budgetBytes, maxBlockBytes };
+}
+
+export function checkEdge(edge: number, edges: number): void {
+	if (!(Number.isInteger(edge) && edge >= 0 && edge < edges)) {
+		throw new RangeError(`edge must be a ring index from 0 to ${edges - 1}, got ${edge}`);
+	}
 }
 
 function sleep(ms: number): Promise<void> {

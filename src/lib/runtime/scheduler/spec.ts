@@ -46,6 +46,8 @@ export interface RunSpec {
 	stages: StageSpec[];
 	/** Rows per batch sources should aim for. */
 	batchRows: number;
+	/** The run's peek region (metrics/peek.ts); absent: peeks are never answered. */
+	peek?: SharedArrayBuffer;
 }
 
 /** What a worker sends back when its stages are done: each sink's result, by stage index. */

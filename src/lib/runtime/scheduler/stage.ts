@@ -16,6 +16,15 @@ import type { InputBatch, Kernel, KernelContext, KernelStep, StagePool } from '.
 import { Outbox } from './outbox';
 import type { StageSpec } from './spec';
 import { WriterPool } from './writer-pool';
+import type { FrameSchema } from '../batch/types';
+
+/** Where a stage hands a sample of a popped batch when the page peeks at its edge. */
+export interface PeekTap {
+	/** Whether a peek at `edge` is requested now (cheap: called on every pop). */
+	wanted(edge: number): boolean;
+	/** Copies up to the requested rows of `batch` (read during the call, never retained). */
+	take(edge: number, batch: InputBatch, schema: FrameSchema): void;
+}
 
 /** What held a stage back in its last step, for time accounting. */
 export const HELD = {
@@ -105,6 +114,10 @@ export class StageRunner implements KernelContext {
 	held: Held = HELD.NONE;
 	/** Ring index held on (input or output), -1 for none. */
 	heldEdge = -1;
+	/** Whether kernel calls are timed (off when the run's counters are disabled). */
+	timing = true;
+	/** Copies a sample of a popped batch when the page asked to peek at its edge (peek.ts). */
+	peekTap: PeekTap | null = null;
 
 	private phase: number = PHASE.RUN;
 	private readonly inputs: InputRing[];
@@ -206,7 +219,7 @@ export class StageRunner implements KernelContext {
 
 	private timed(call: 'produce' | 'consume' | 'finish', input: InputBatch | null): KernelStep {
 		const kernel = this.kernel;
-		const t0 = performance.now();
+		const t0 = this.timing ? performance.now() : 0;
 		try {
 			if (call === 'produce') return kernel.produce ? kernel.produce(this) : 'done';
 			if (call === 'finish') return kernel.finish ? kernel.finish(this) : 'done';
@@ -215,7 +228,7 @@ export class StageRunner implements KernelContext {
 			const message = error instanceof Error ? error.message : String(error);
 			throw new StageFailed(this.stageName, message, input ? input.seq : null);
 		} finally {
-			this.busyThisTurn += (performance.now() - t0) * 1e6;
+			if (this.timing) this.busyThisTurn += (performance.now() - t0) * 1e6;
 		}
 	}
 
@@ -249,6 +262,10 @@ export class StageRunner implements KernelContext {
 				};
 				this.batchesIn++;
 				this.rowsIn += slot.rows;
+				// One load of a shared cell per pop; the copy happens only when asked.
+				if (this.peekTap !== null && this.peekTap.wanted(input.edge)) {
+					this.peekTap.take(input.edge, this.pending, schema);
+				}
 				return true;
 			}
 			const status = input.ring.status();
@@ -392,5 +409,10 @@ export class StageRunner implements KernelContext {
 
 	result(): unknown {
 		return this.kernel.result?.();
+	}
+
+	/** Batches this stage pushed so far (for outside-pool bytes per batch). */
+	get batchesProduced(): number {
+		return this.batchesOut;
 	}
 }
