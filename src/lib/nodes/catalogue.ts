@@ -4,6 +4,7 @@ import * as v from 'valibot';
 import type { KindInfo, KindLookup } from '../graph/diagnostics';
 import type { KernelTable } from '../runtime/scheduler/kernel';
 import { chart } from './chart';
+import { arrowSource } from './arrow-source';
 import { collect } from './collect';
 import { csvSource } from './csv-source';
 import { cast } from './cast';
@@ -12,7 +13,9 @@ import { filter } from './filter';
 import { generator } from './generator';
 import { groupBy } from './group-by';
 import { join } from './join';
+import { jsonSource } from './json-source';
 import { limit } from './limit';
+import { parquetSource } from './parquet-source';
 import { chainKernelFactory, type ChainStepSpec } from './kernels/chain';
 import { sampleDataset } from './sample-dataset';
 import { sample } from './sample';
@@ -27,6 +30,9 @@ import type { NodeDefinition } from './types';
 export const NODE_KINDS: readonly NodeDefinition[] = [
 	generator,
 	csvSource,
+	jsonSource,
+	arrowSource,
+	parquetSource,
 	sampleDataset,
 	filter,
 	derive,

@@ -6,18 +6,44 @@
 // A dataset ref is the source text, plus the read options that change the schema when they are
 // not the defaults: 'data.csv', 'data.csv#delimiter=%3B&header=false'.
 // Built-in samples have static schemas (SAMPLE_SCHEMAS) and need no probe.
+//
+// Probed kinds (PROBED_KINDS): csv (first PROBE_BYTES, as the parser infers), json (records in
+// the first bytes, json/json-infer.ts), arrow (the IPC schema message) and parquet (the footer).
 import type { PipelineDocument } from '../graph/document';
 import type { FrameSchema } from '../runtime/batch/types';
 import { inferCsvSchema, type CsvOptions } from './csv';
+import { probeArrowSchema } from './arrow/arrow-probe';
+import { probeJsonSchema } from './json/json-probe';
 import { readPrefix } from './kernels/source-bytes';
-import { locateSource, SAMPLE_PREFIX } from './kernels/source-locate';
+import { locateSource, SAMPLE_FILES, SAMPLE_PREFIX } from './kernels/source-locate';
+import { probeParquetSchema } from './parquet/parquet-probe';
 import type { InferContext } from './types';
 
 /** Bytes read to infer a CSV schema. */
 export const PROBE_BYTES = 64 * 1024;
 
-/** Node kind whose datasets `probeDocumentDatasets` probes. */
+/** Node kind of the CSV source. */
 export const CSV_KIND = 'csv';
+
+/** Node kinds whose datasets `probeDocumentDatasets` probes, and the file format each reads. */
+export const PROBED_KINDS: Readonly<Record<string, SampleFormat>> = {
+	csv: 'csv',
+	json: 'json',
+	arrow: 'arrow',
+	parquet: 'parquet'
+};
+
+export type SampleFormat = 'csv' | 'json' | 'arrow' | 'parquet';
+
+/** The format of a built-in sample file, by its extension. */
+export function sampleFormat(name: string): SampleFormat | undefined {
+	const file = SAMPLE_FILES[name];
+	if (file === undefined) return undefined;
+	if (/\.(nd)?json$/i.test(file)) return 'json';
+	if (/\.(arrow|arrows|ipc|feather)$/i.test(file)) return 'arrow';
+	if (/\.parquet$/i.test(file)) return 'parquet';
+	return 'csv';
+}
 
 /** Schema of static/samples/cities.csv (checked against the file by a test). */
 export const CITIES_SCHEMA: FrameSchema = {
@@ -34,12 +60,39 @@ export const CITIES_SCHEMA: FrameSchema = {
 	types: ['utf8', 'utf8', 'utf8', 'int32', 'float64', 'int32', 'bool', 'utf8']
 };
 
-/** Schemas of the built-in CSV samples, by sample name. */
-export const SAMPLE_SCHEMAS: Readonly<Record<string, FrameSchema>> = { cities: CITIES_SCHEMA };
+/** Schema of static/samples/trips.parquet (scripts/make-samples.mjs; checked by a test). */
+export const TRIPS_SCHEMA: FrameSchema = {
+	names: [
+		'trip_id',
+		'pickup',
+		'pickup_date',
+		'borough',
+		'passengers',
+		'distance_km',
+		'fare',
+		'card'
+	],
+	types: ['int32', 'timestamp', 'date32', 'utf8', 'int8', 'float32', 'float64', 'bool']
+};
+
+/** Schema of static/samples/events.ndjson (scripts/make-samples.mjs; checked by a test). */
+export const EVENTS_SCHEMA: FrameSchema = {
+	names: ['id', 'at', 'user.name', 'user.country', 'kind', 'amount', 'tags'],
+	types: ['int64', 'timestamp', 'utf8', 'utf8', 'utf8', 'float64', 'utf8']
+};
+
+/** Schemas of the built-in samples read with default options, by sample name. */
+export const SAMPLE_SCHEMAS: Readonly<Record<string, FrameSchema>> = {
+	cities: CITIES_SCHEMA,
+	trips: TRIPS_SCHEMA,
+	events: EVENTS_SCHEMA
+};
 
 export interface DatasetReadOptions {
 	delimiter?: string;
 	header?: boolean;
+	/** JSON: levels of nested objects flattened into `a.b` columns (default 1). */
+	depth?: number;
 }
 
 /** The registry key of `source` read with `options`. */
@@ -48,16 +101,23 @@ export function datasetRef(source: string, options: DatasetReadOptions = {}): st
 	if ((options.delimiter ?? ',') !== ',')
 		parts.push(`delimiter=${encodeURIComponent(options.delimiter!)}`);
 	if ((options.header ?? true) !== true) parts.push('header=false');
+	if ((options.depth ?? 1) !== 1) parts.push(`depth=${options.depth}`);
 	return parts.length === 0 ? source : `${source}#${parts.join('&')}`;
 }
 
-/** Static schema of a built-in sample read with default options, else undefined. */
+/**
+ * Static schema of a built-in sample read with default options, else undefined. With `format`,
+ * only a sample file of that format has one (a CSV node naming the Parquet sample has none).
+ */
 export function sampleSchema(
 	source: string,
-	options: DatasetReadOptions = {}
+	options: DatasetReadOptions = {},
+	format?: SampleFormat
 ): FrameSchema | undefined {
 	if (!source.startsWith(SAMPLE_PREFIX) || datasetRef(source, options) !== source) return undefined;
-	return SAMPLE_SCHEMAS[source.slice(SAMPLE_PREFIX.length)];
+	const name = source.slice(SAMPLE_PREFIX.length);
+	if (format !== undefined && sampleFormat(name) !== format) return undefined;
+	return SAMPLE_SCHEMAS[name];
 }
 
 /** Dataset schemas known to the compiler; pass it as the InferContext of `compile`. */
@@ -96,6 +156,27 @@ export async function probeDatasetSchema(
 	return { names, types };
 }
 
+/** Schema of the dataset a source of `kind` names (see PROBED_KINDS); rejects naming it. */
+export async function probeSourceSchema(
+	kind: string,
+	source: string,
+	options: DatasetReadOptions = {}
+): Promise<FrameSchema> {
+	const format = PROBED_KINDS[kind];
+	const known = sampleSchema(source, options, format);
+	if (known) return { names: [...known.names], types: [...known.types] };
+	switch (format) {
+		case 'json':
+			return probeJsonSchema(source, options.depth);
+		case 'arrow':
+			return probeArrowSchema(source);
+		case 'parquet':
+			return probeParquetSchema(source);
+		default:
+			return probeDatasetSchema(source, options);
+	}
+}
+
 /** A dataset that could not be probed. */
 export interface ProbeProblem {
 	node: string;
@@ -104,8 +185,8 @@ export interface ProbeProblem {
 }
 
 /**
- * Probes every CSV source of `doc` whose dataset is not in `registry` yet and registers its
- * schema; returns what could not be read (the compiler then reports those nodes).
+ * Probes every file source of `doc` (PROBED_KINDS) whose dataset is not in `registry` yet and
+ * registers its schema; returns what could not be read (the compiler then reports those nodes).
  */
 export async function probeDocumentDatasets(
 	doc: PipelineDocument,
@@ -113,15 +194,21 @@ export async function probeDocumentDatasets(
 ): Promise<ProbeProblem[]> {
 	const problems: ProbeProblem[] = [];
 	for (const node of doc.nodes) {
-		if (node.kind !== CSV_KIND) continue;
+		const format = PROBED_KINDS[node.kind];
+		if (format === undefined) continue;
 		const params = (node.params ?? {}) as { source?: unknown } & DatasetReadOptions;
 		const source = typeof params.source === 'string' ? params.source.trim() : '';
 		if (source === '') continue;
-		const options = { delimiter: params.delimiter, header: params.header };
+		const options: DatasetReadOptions =
+			format === 'csv'
+				? { delimiter: params.delimiter, header: params.header }
+				: format === 'json'
+					? { depth: params.depth }
+					: {};
 		const ref = datasetRef(source, options);
-		if (registry.has(ref) || sampleSchema(source, options)) continue;
+		if (registry.has(ref) || sampleSchema(source, options, format)) continue;
 		try {
-			registry.registerDatasetSchema(ref, await probeDatasetSchema(source, options));
+			registry.registerDatasetSchema(ref, await probeSourceSchema(node.kind, source, options));
 		} catch (error) {
 			problems.push({
 				node: node.id,

@@ -14,7 +14,11 @@
 import type * as Fs from 'node:fs';
 
 /** Built-in sample files, by sample name: served from /samples/ and kept in static/samples/. */
-export const SAMPLE_FILES: Readonly<Record<string, string>> = { cities: 'cities.csv' };
+export const SAMPLE_FILES: Readonly<Record<string, string>> = {
+	cities: 'cities.csv',
+	trips: 'trips.parquet',
+	events: 'events.ndjson'
+};
 
 export const SAMPLE_PREFIX = 'sample:';
 

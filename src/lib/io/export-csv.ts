@@ -1,0 +1,64 @@
+// CSV export, streamed: one chunk of UTF-8 bytes per batch. RFC 4180: fields separated by the
+// delimiter, records by CRLF, a field quoted when it holds the delimiter, a quote, CR or LF
+// (quotes doubled inside). Nulls are empty fields; an empty string is "" so it stays apart from
+// a null. Dates are ISO (2024-05-01), timestamps ISO in UTC (2024-05-01T10:00:00.000Z), int64
+// and uint64 exact, bools true/false.
+import type { ColumnView } from '../runtime/contracts';
+import { valueAt } from '../runtime/batch/values';
+import type { ExportInput } from './export-input';
+
+const DAY_MS = 86_400_000;
+
+export interface CsvExportOptions {
+	delimiter?: string;
+	/** Write the column names as the first record (default true). */
+	header?: boolean;
+}
+
+function quoted(text: string, delimiter: string): string {
+	if (text === '') return '""';
+	const needs = text.includes(delimiter) || /["\r\n]/.test(text);
+	return needs ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+function isoTime(ms: number): string {
+	const date = new Date(ms);
+	return Number.isNaN(date.getTime()) ? String(ms) : date.toISOString();
+}
+
+/** One field of a CSV record. */
+export function csvField(col: ColumnView, row: number, delimiter: string): string {
+	const value = valueAt(col, row);
+	if (value === null) return '';
+	switch (col.type) {
+		case 'utf8':
+			return quoted(value as string, delimiter);
+		case 'date32':
+			return isoTime((value as number) * DAY_MS).slice(0, 10);
+		case 'timestamp':
+			return isoTime(Number(value));
+		default:
+			return String(value);
+	}
+}
+
+export async function* exportCsv(
+	input: ExportInput,
+	options: CsvExportOptions = {}
+): AsyncGenerator<Uint8Array> {
+	const delimiter = options.delimiter ?? ',';
+	const encoder = new TextEncoder();
+	if (options.header ?? true)
+		yield encoder.encode(
+			input.schema.names.map((n) => quoted(n, delimiter)).join(delimiter) + '\r\n'
+		);
+	for await (const batch of input.batches) {
+		const lines: string[] = new Array(batch.length);
+		const fields: string[] = new Array(batch.columns.length);
+		for (let r = 0; r < batch.length; r++) {
+			for (let c = 0; c < fields.length; c++) fields[c] = csvField(batch.columns[c], r, delimiter);
+			lines[r] = fields.join(delimiter);
+		}
+		if (lines.length > 0) yield encoder.encode(lines.join('\r\n') + '\r\n');
+	}
+}

@@ -1,0 +1,30 @@
+// Arrow IPC bytes as record batches, streamed: both the stream format and the file format.
+//
+// The stream format is decoded one message at a time as bytes arrive, never held whole. The
+// file format ("ARROW1" magic ... footer) is read whole by apache-arrow before its first batch:
+// its schema may live only in the footer (apache-arrow's own writer puts it there), which needs
+// the end of the file. So large data is best given as an Arrow stream (.arrows).
+import { RecordBatchReader, type RecordBatch, type Schema } from 'apache-arrow';
+
+export interface ArrowStream {
+	schema: Schema;
+	batches: AsyncIterableIterator<RecordBatch>;
+}
+
+/** Opens an Arrow IPC stream or file over `chunks`; an Error naming `source` if it is not one. */
+export async function openArrowStream(
+	chunks: AsyncIterable<Uint8Array>,
+	source: string
+): Promise<ArrowStream> {
+	let reader;
+	try {
+		reader = await RecordBatchReader.from(chunks);
+		await reader.open();
+	} catch (error) {
+		const why = error instanceof Error ? error.message : String(error);
+		throw new Error(`'${source}' is not an Arrow IPC file or stream (${why})`, { cause: error });
+	}
+	if (!reader.schema || reader.schema.fields.length === 0)
+		throw new Error(`'${source}' is not an Arrow IPC file or stream, or it has no columns`);
+	return { schema: reader.schema, batches: reader[Symbol.asyncIterator]() };
+}

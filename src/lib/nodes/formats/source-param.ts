@@ -1,0 +1,85 @@
+// What the file sources (JSON, Arrow IPC, Parquet) share about their `source` param: the same
+// forms as the CSV source (a URL, a same-origin path, a local path in headless runs, or
+// sample:<name>), the same problems when it is empty or names no sample, and the lookup of the
+// dataset's schema (registry first, then the static schemas of built-in samples).
+import type { FrameSchema } from '../../runtime/batch/types';
+import { datasetRef, sampleSchema, type DatasetReadOptions, type SampleFormat } from '../datasets';
+import { SAMPLE_FILES, SAMPLE_PREFIX } from '../kernels/source-locate';
+import type { InferContext, NodeProblem, ParamField } from '../types';
+
+export const sourceMessages = {
+	noSource: (format: string) => `give the ${format} source a URL, a path or sample:<name>`,
+	unknownSample: (name: string) =>
+		`there is no sample named '${name}': choose one of ${Object.keys(SAMPLE_FILES).join(', ')}`,
+	notLoaded: (source: string) => `schema of '${source}' is not known yet — load it first`,
+	unknownColumn: (param: string, column: string, source: string, names: string[]) =>
+		`${param} names column '${column}', which '${source}' does not have (it has ${names.join(', ')})`
+};
+
+/** The inspector field of a file source's `source` param. */
+export function sourceField(example: string): ParamField {
+	return {
+		name: 'source',
+		label: 'Source',
+		control: 'text',
+		placeholder: `https://example.com/${example} or sample:<name>`,
+		help: 'A URL, a path on this site, a local path (headless runs) or sample:<name>'
+	};
+}
+
+/** The dataset schema `source` names, or the problem that keeps it unknown. */
+const LABELS: Record<SampleFormat, string> = {
+	csv: 'CSV',
+	json: 'JSON',
+	arrow: 'Arrow IPC',
+	parquet: 'Parquet'
+};
+
+export function datasetOf(
+	format: SampleFormat,
+	rawSource: string,
+	options: DatasetReadOptions,
+	ctx: InferContext
+): { ok: true; schema: FrameSchema } | { ok: false; problem: NodeProblem } {
+	const source = rawSource.trim();
+	if (source === '')
+		return {
+			ok: false,
+			problem: { param: 'source', message: sourceMessages.noSource(LABELS[format]) }
+		};
+	if (source.startsWith(SAMPLE_PREFIX)) {
+		const name = source.slice(SAMPLE_PREFIX.length);
+		if (!(name in SAMPLE_FILES))
+			return {
+				ok: false,
+				problem: { param: 'source', message: sourceMessages.unknownSample(name) }
+			};
+	}
+	const schema =
+		ctx.datasetSchema(datasetRef(source, options)) ?? sampleSchema(source, options, format);
+	if (!schema)
+		return { ok: false, problem: { param: 'source', message: sourceMessages.notLoaded(source) } };
+	return { ok: true, schema };
+}
+
+/** `schema` with the `types` overrides applied, or the problem naming an unknown column. */
+export function withTypes(
+	schema: FrameSchema,
+	types: Readonly<Record<string, FrameSchema['types'][number]>>,
+	source: string
+): { ok: true; schema: FrameSchema } | { ok: false; problem: NodeProblem } {
+	const out = [...schema.types];
+	for (const [column, type] of Object.entries(types)) {
+		const i = schema.names.indexOf(column);
+		if (i < 0)
+			return {
+				ok: false,
+				problem: {
+					param: 'types',
+					message: sourceMessages.unknownColumn('types', column, source, schema.names)
+				}
+			};
+		out[i] = type;
+	}
+	return { ok: true, schema: { names: [...schema.names], types: out } };
+}

@@ -1,0 +1,108 @@
+// JSON records as columns: flattening nested objects, and the schema inferred from a sample.
+//
+// Flattening, up to `depth` levels (default 1): {"a": {"b": 1, "c": {"d": 2}}, "e": [1, 2]}
+// gives columns a.b = 1, a.c = '{"d":2}', e = '[1,2]' at depth 1; at depth 0 every object
+// value is one JSON text column (a = '{"b":1,"c":{"d":2}}'); at depth 2, a.c.d = 2. Arrays are
+// always kept as JSON text.
+//
+// Types, from the non-null values a column has in the sample (predictable, nothing clever):
+// all true/false -> bool; all whole numbers -> int64; all numbers -> float64; all text in ISO
+// date form (2024-05-01) -> date32; all text in ISO date-time form (2024-05-01T10:00:00Z,
+// a time without a zone read as UTC) -> timestamp; other text, arrays and deeper objects -> utf8.
+// Mixed whole and fractional numbers widen to float64; any other mix widens to utf8; a column
+// with only nulls is utf8. Columns appear in the order they are first met; a column that first
+// appears after the sample is not read.
+import type { ColumnType } from '../../runtime/contracts';
+import type { FrameSchema } from '../../runtime/batch/types';
+import { parseIsoMs } from '../formats/column-build';
+import { JsonError, JsonSplitter, describeAt, type JsonText } from './json-split';
+
+export const DEFAULT_JSON_DEPTH = 1;
+/** Records read to infer a schema. */
+export const SAMPLE_RECORDS = 1000;
+
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Calls `put(column, value)` for each flattened field of `record`. */
+export function flattenRecord(
+	record: Record<string, unknown>,
+	depth: number,
+	put: (column: string, value: unknown) => void,
+	prefix = ''
+): void {
+	for (const key of Object.keys(record)) {
+		const value = record[key];
+		if (isPlainObject(value) && depth > 0) flattenRecord(value, depth - 1, put, `${prefix}${key}.`);
+		else put(prefix + key, value);
+	}
+}
+
+/** The record of a text, or a JsonError naming where it is and what is wrong. */
+export function parseRecord(item: JsonText, layout: 'ndjson' | 'array'): Record<string, unknown> {
+	let value: unknown;
+	try {
+		value = JSON.parse(item.text);
+	} catch (error) {
+		const why = error instanceof Error ? error.message : String(error);
+		throw new JsonError(`${describeAt(layout, item.at, item.offset)}: bad JSON: ${why}`);
+	}
+	if (!isPlainObject(value))
+		throw new JsonError(
+			`${describeAt(layout, item.at, item.offset)}: expected an object, found ${Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`}`
+		);
+	return value;
+}
+
+type Seen = 'bool' | 'int' | 'float' | 'date' | 'datetime' | 'text';
+
+function kindOf(value: unknown): Seen {
+	if (typeof value === 'boolean') return 'bool';
+	if (typeof value === 'number') return Number.isInteger(value) ? 'int' : 'float';
+	if (typeof value === 'string' && !Number.isNaN(parseIsoMs(value)))
+		return DATE_ONLY.test(value) ? 'date' : 'datetime';
+	return 'text';
+}
+
+function widen(a: Seen | undefined, b: Seen): Seen {
+	if (a === undefined || a === b) return b;
+	if ((a === 'int' && b === 'float') || (a === 'float' && b === 'int')) return 'float';
+	return 'text';
+}
+
+const TYPE_OF: Record<Seen, ColumnType> = {
+	bool: 'bool',
+	int: 'int64',
+	float: 'float64',
+	date: 'date32',
+	datetime: 'timestamp',
+	text: 'utf8'
+};
+
+/** Schema of the records in `sample` (the first bytes of the input; `complete` if all of it). */
+export function inferJsonSchema(
+	sample: Uint8Array,
+	complete: boolean,
+	depth = DEFAULT_JSON_DEPTH
+): FrameSchema {
+	const splitter = new JsonSplitter();
+	let items = splitter.push(sample);
+	if (complete) items = items.concat(splitter.finish());
+	const seen = new Map<string, Seen | undefined>();
+	for (const item of items.slice(0, SAMPLE_RECORDS)) {
+		const record = parseRecord(item, splitter.layout!);
+		flattenRecord(record, depth, (column, value) => {
+			const before = seen.get(column);
+			if (value === null || value === undefined) {
+				if (!seen.has(column)) seen.set(column, undefined);
+				return;
+			}
+			seen.set(column, widen(before, kindOf(value)));
+		});
+	}
+	const names = [...seen.keys()];
+	return { names, types: names.map((n) => TYPE_OF[seen.get(n) ?? 'text']) };
+}

@@ -1,0 +1,67 @@
+// The kernel that reads an Arrow IPC source (file or stream format) into frames: bytes from a
+// ChunkSource (copied, see source-async.ts), decoded batch by batch by apache-arrow's async
+// reader on the worker's event loop (AsyncPump), each RecordBatch turned into frame columns
+// (arrow/arrow-columns.ts) and copied into pool blocks by PendingBatches.
+//
+// produce() never blocks: it writes a waiting batch, or takes the next decoded one, or answers
+// 'blocked' while the reader waits for bytes. Only instance 0 reads.
+import type { RecordBatch } from 'apache-arrow';
+import type { FrameSchema } from '../../runtime/batch/types';
+import type { Kernel, KernelSetup } from '../../runtime/scheduler/kernel';
+import { arrowBatchView, planArrowColumns, type ArrowColumnPlan } from '../arrow/arrow-columns';
+import { openArrowStream } from '../arrow/arrow-read';
+import { openChunks } from './source-bytes';
+import { frameLimit } from './source-csv';
+import { PendingBatches } from './source-emit';
+import { AsyncPump, chunkStream } from './source-async';
+import { locateSource } from './source-locate';
+
+/** Decoded batches read ahead. */
+const READ_AHEAD = 4;
+
+export interface ArrowReadSpec {
+	source: string;
+	schema: FrameSchema;
+}
+
+async function* decoded(
+	spec: ArrowReadSpec,
+	plans: { value: ArrowColumnPlan[] | null }
+): AsyncGenerator<RecordBatch> {
+	const { source, schema } = spec;
+	const stream = await openArrowStream(chunkStream(openChunks(locateSource(source))), source);
+	const names = stream.schema.fields.map((f) => f.name);
+	if (names.length !== schema.names.length || names.some((n, i) => n !== schema.names[i]))
+		throw new Error(
+			`the columns of '${source}' changed since its schema was read: the file has ` +
+				`${names.join(', ')}; the pipeline expects ${schema.names.join(', ')} (reload the source)`
+		);
+	plans.value = planArrowColumns(stream.schema, source);
+	yield* stream.batches;
+}
+
+export function arrowReadKernel(spec: ArrowReadSpec, setup: KernelSetup): Kernel {
+	const pending = new PendingBatches(spec.schema, frameLimit(setup.budgetBytes), spec.source);
+	const plans: { value: ArrowColumnPlan[] | null } = { value: null };
+	let pump: AsyncPump<RecordBatch> | null = null;
+	let done = setup.instance > 0;
+	return {
+		produce(ctx) {
+			if (pending.length > 0) return pending.writeNext(ctx);
+			if (done) return 'done';
+			pump ??= new AsyncPump(decoded(spec, plans), READ_AHEAD);
+			const batch = pump.poll();
+			if (batch === undefined) {
+				if (!pump.done) return 'blocked';
+				done = true;
+				return 'done';
+			}
+			pending.push(arrowBatchView(batch, plans.value!));
+			return pending.length > 0 ? pending.writeNext(ctx) : 'more';
+		},
+		dispose() {
+			pump?.stop();
+			pending.clear();
+		}
+	};
+}

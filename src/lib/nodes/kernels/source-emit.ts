@@ -1,0 +1,90 @@
+// Batches a source kernel has decoded (raw BatchViews in plain memory, or apache-arrow
+// RecordBatches from an Arrow IPC stream) waiting to be copied into pool blocks.
+//
+// `writeNext` copies the first waiting batch (or its first slice that fits a frame of
+// `frameLimit(budget)` bytes) into a fresh block and emits it; 'blocked' when the pool has no
+// block now (the host calls again later). Used by the JSON, Arrow IPC and Parquet sources.
+import { RecordBatch } from 'apache-arrow';
+import { NO_BLOCK, type BatchView } from '../../runtime/contracts';
+import type { FrameSchema } from '../../runtime/batch/types';
+import { measureBatch, writeBatch } from '../../runtime/batch/write-batch';
+import type { KernelContext, KernelStep } from '../../runtime/scheduler/kernel';
+import { sliceBatch } from './source-csv';
+
+export type SourceBatch = BatchView | RecordBatch;
+
+function rowsOf(batch: SourceBatch): number {
+	return batch instanceof RecordBatch ? batch.numRows : batch.length;
+}
+
+function slice(batch: SourceBatch, start: number, end: number): SourceBatch {
+	return batch instanceof RecordBatch ? batch.slice(start, end) : sliceBatch(batch, start, end);
+}
+
+export class PendingBatches {
+	private readonly queue: SourceBatch[] = [];
+	/** Rows waiting. */
+	rows = 0;
+
+	constructor(
+		private readonly schema: FrameSchema,
+		private readonly limit: number,
+		/** The source as the user wrote it, for messages. */
+		private readonly source: string
+	) {}
+
+	get length(): number {
+		return this.queue.length;
+	}
+
+	push(batch: SourceBatch): void {
+		const rows = rowsOf(batch);
+		if (rows === 0) return;
+		this.queue.push(batch);
+		this.rows += rows;
+	}
+
+	clear(): void {
+		this.queue.length = 0;
+		this.rows = 0;
+	}
+
+	/** Writes the first waiting batch (or a slice of it) into a block and emits it. */
+	writeNext(ctx: KernelContext): KernelStep {
+		const first = this.queue[0];
+		const total = rowsOf(first);
+		let batch = first;
+		let rows = total;
+		let bytes = measureBatch(batch, this.schema);
+		while (bytes > this.limit) {
+			if (rows <= 8)
+				throw new Error(
+					`a row of '${this.source}' is too large for a ${this.limit}-byte frame: raise the memory budget`
+				);
+			rows = Math.max(8, (rows >>> 1) & ~7);
+			batch = slice(first, 0, rows);
+			bytes = measureBatch(batch, this.schema);
+		}
+		const pool = ctx.pool;
+		const block = pool.tryAcquire(bytes);
+		if (block === NO_BLOCK) return 'blocked';
+		const written = writeBatch(
+			batch,
+			this.schema,
+			pool.bufferOf(block),
+			pool.offsetOf(block),
+			pool.capacityOf(block)
+		);
+		if (written < 0) {
+			pool.release(block);
+			throw new Error(
+				`a frame of ${bytes} bytes did not fit its ${pool.capacityOf(block)}-byte block`
+			);
+		}
+		ctx.emit(0, block, written, rows);
+		this.rows -= rows;
+		if (rows === total) this.queue.shift();
+		else this.queue[0] = slice(first, rows, total);
+		return 'more';
+	}
+}

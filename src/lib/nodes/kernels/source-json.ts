@@ -1,0 +1,119 @@
+// The kernel that reads a JSON source (NDJSON or an array of objects) into frames: bytes from a
+// ChunkSource, split into records by JsonSplitter, each JSON.parse'd, flattened (json-infer.ts)
+// and appended to column builders; every `batchRows` records become a batch, copied into a pool
+// block by PendingBatches.
+//
+// One worker thread, produce() never blocks: each call writes one waiting batch, or feeds up to
+// CHUNKS_PER_CALL chunks until a batch is complete, answering 'blocked' while bytes are on their
+// way (as the CSV kernel does). Only instance 0 reads; other instances produce nothing.
+//
+// Errors name the source, the line (NDJSON) or element and byte offset (array), the column and
+// what is wrong; with badRows 'skip' a record that cannot be read is dropped instead.
+import type { FrameSchema } from '../../runtime/batch/types';
+import type { Kernel, KernelSetup } from '../../runtime/scheduler/kernel';
+import { BatchBuilder, coerce } from '../formats/column-build';
+import { flattenRecord, parseRecord } from '../json/json-infer';
+import { JsonError, JsonSplitter, describeAt, type JsonText } from '../json/json-split';
+import { openChunks, type ChunkSource } from './source-bytes';
+import { frameLimit } from './source-csv';
+import { PendingBatches } from './source-emit';
+import { locateSource } from './source-locate';
+
+const CHUNKS_PER_CALL = 8;
+
+export interface JsonReadSpec {
+	source: string;
+	schema: FrameSchema;
+	depth: number;
+	badRows: 'fail' | 'skip';
+}
+
+export function jsonReadKernel(spec: JsonReadSpec, setup: KernelSetup): Kernel {
+	const { source, schema, depth } = spec;
+	const pending = new PendingBatches(schema, frameLimit(setup.budgetBytes), source);
+	const index = new Map(schema.names.map((n, i) => [n, i]));
+	const row: unknown[] = new Array(schema.names.length);
+	const splitter = new JsonSplitter();
+	let builder: BatchBuilder | null = null;
+	let chunks: ChunkSource | null = null;
+	let inputDone = setup.instance > 0;
+
+	function fail(message: string): never {
+		throw new Error(`'${source}' ${message}`);
+	}
+
+	function append(item: JsonText): void {
+		const b = builder!;
+		let record: Record<string, unknown>;
+		try {
+			record = parseRecord(item, splitter.layout!);
+		} catch (error) {
+			if (spec.badRows === 'skip') return;
+			throw error;
+		}
+		row.fill(undefined);
+		flattenRecord(record, depth, (column, value) => {
+			const i = index.get(column);
+			if (i !== undefined) row[i] = value;
+		});
+		// Coerce every column before appending any, so a skipped record leaves no partial row.
+		for (let i = 0; i < row.length; i++) {
+			const v = coerce(schema.types[i], row[i]);
+			if (v === null || typeof v !== 'object') {
+				row[i] = v;
+				continue;
+			}
+			if (spec.badRows === 'skip') return;
+			fail(
+				`${describeAt(splitter.layout!, item.at, item.offset)}: column '${schema.names[i]}' is ` +
+					`${schema.types[i]} but ${v.refused}: set its type in types, e.g. { "${schema.names[i]}": "utf8" }`
+			);
+		}
+		for (let i = 0; i < row.length; i++)
+			b.columns[i].append(row[i] as number | bigint | boolean | string | null);
+		if (b.length >= b.capacity) pending.push(b.take());
+	}
+
+	function feed(items: JsonText[]): void {
+		for (const item of items) append(item);
+	}
+
+	function guarded(step: () => void): void {
+		try {
+			step();
+		} catch (error) {
+			if (error instanceof JsonError) fail(error.message);
+			throw error;
+		}
+	}
+
+	return {
+		produce(ctx) {
+			if (pending.length > 0) return pending.writeNext(ctx);
+			if (inputDone) return 'done';
+			if (chunks === null) {
+				chunks = openChunks(locateSource(source));
+				builder = new BatchBuilder(schema, ctx.batchRows);
+			}
+			for (let k = 0; k < CHUNKS_PER_CALL && pending.length === 0; k++) {
+				const chunk = chunks.poll();
+				if (chunk !== null) {
+					guarded(() => feed(splitter.push(chunk)));
+					continue;
+				}
+				if (!chunks.ended) return 'blocked';
+				guarded(() => feed(splitter.finish()));
+				if (builder!.length > 0) pending.push(builder!.take());
+				inputDone = true;
+				chunks.close();
+				break;
+			}
+			if (pending.length > 0) return pending.writeNext(ctx);
+			return inputDone ? 'done' : 'more';
+		},
+		dispose() {
+			chunks?.close();
+			pending.clear();
+		}
+	};
+}

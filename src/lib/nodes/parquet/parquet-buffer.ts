@@ -1,0 +1,115 @@
+// Random access to a source's bytes for the Parquet reader (hyparquet's AsyncBuffer): a local
+// file read by ranges (Node), or a URL read with HTTP Range requests, so only the footer and the
+// column chunks asked for are ever read.
+//
+// URLs: `rewriteUrl` maps the source URL to the one fetched (a page sends remote URLs through
+// the server's proxy, `/api/fetch?url=…`, which passes Range through); the default for this
+// thread is set with `setRemoteUrlRewrite`. The size comes from the Content-Range of a first
+// one-byte request. A server that ignores Range (answers 200) is read whole, once, and sliced.
+import type { AsyncBuffer } from 'hyparquet';
+import { nodeFs, type ByteLocation } from '../kernels/source-locate';
+
+export interface RangeBuffer extends AsyncBuffer {
+	/** Bytes read so far. */
+	readonly bytesRead: number;
+	close(): void;
+}
+
+export type UrlRewrite = (url: string) => string;
+
+let defaultRewrite: UrlRewrite = (url) => url;
+
+/** Sets how this thread's Parquet sources rewrite remote URLs (e.g. through a proxy). */
+export function setRemoteUrlRewrite(rewrite: UrlRewrite): void {
+	defaultRewrite = rewrite;
+}
+
+function describe(error: unknown): string {
+	return error instanceof Error ? error.message : String(error);
+}
+
+function fileBuffer(path: string): RangeBuffer {
+	const fs = nodeFs();
+	if (!fs) throw new TypeError(`'${path}' is a local file: only Node can read it`);
+	let fd: number;
+	let size: number;
+	try {
+		fd = fs.openSync(path, 'r');
+		size = fs.fstatSync(fd).size;
+	} catch (error) {
+		throw new Error(`cannot read '${path}': ${describe(error)}`, { cause: error });
+	}
+	let read = 0;
+	return {
+		byteLength: size,
+		get bytesRead() {
+			return read;
+		},
+		slice(start: number, end = size): ArrayBuffer {
+			const out = new Uint8Array(Math.max(0, Math.min(end, size) - start));
+			let at = 0;
+			while (at < out.length) {
+				const n = fs.readSync(fd, out, at, out.length - at, start + at);
+				if (n <= 0) break;
+				at += n;
+			}
+			read += at;
+			return out.buffer;
+		},
+		close() {
+			if (fd >= 0) fs.closeSync(fd);
+			fd = -1;
+		}
+	};
+}
+
+async function fetchRange(url: string, start: number, end: number): Promise<Response> {
+	const response = await fetch(url, { headers: { Range: `bytes=${start}-${end - 1}` } });
+	if (!response.ok)
+		throw new Error(
+			`cannot fetch '${url}': the server answered HTTP ${response.status} ${response.statusText}`
+		);
+	return response;
+}
+
+async function urlBuffer(source: string, rewrite: UrlRewrite): Promise<RangeBuffer> {
+	const url = rewrite(source);
+	const first = await fetchRange(url, 0, 1);
+	let whole: ArrayBuffer | null = null;
+	let size: number;
+	const range = /\/(\d+)\s*$/.exec(first.headers.get('content-range') ?? '');
+	if (first.status === 206 && range) {
+		size = Number(range[1]);
+		await first.body?.cancel();
+	} else {
+		// No Range support: the whole body is here anyway.
+		whole = await first.arrayBuffer();
+		size = whole.byteLength;
+	}
+	let read = whole?.byteLength ?? 0;
+	return {
+		byteLength: size,
+		get bytesRead() {
+			return read;
+		},
+		async slice(start: number, end = size): Promise<ArrayBuffer> {
+			if (whole) return whole.slice(start, end);
+			const response = await fetchRange(url, start, end);
+			const bytes = await response.arrayBuffer();
+			if (response.status !== 206) return bytes.slice(start, end);
+			read += bytes.byteLength;
+			return bytes;
+		},
+		close() {
+			whole = null;
+		}
+	};
+}
+
+/** Random access to `location`; rejects with an Error naming it when it cannot be opened. */
+export async function openRangeBuffer(
+	location: ByteLocation,
+	rewrite: UrlRewrite = defaultRewrite
+): Promise<RangeBuffer> {
+	return location.kind === 'file' ? fileBuffer(location.path) : urlBuffer(location.url, rewrite);
+}

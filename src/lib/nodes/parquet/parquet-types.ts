@@ -1,0 +1,112 @@
+// Parquet columns as frame columns: the ColumnType each top-level Parquet column is read as, and
+// the hyparquet parsers that make its values what `coerce` expects (timestamps as bigint
+// milliseconds, dates as day numbers, JSON as text).
+//
+// INT32 -> int32 (or int8/int16/uint8/uint16/uint32 by its integer annotation), DATE -> date32;
+// INT64 -> int64 (UINT_64 -> uint64), TIMESTAMP of any unit and INT96 -> timestamp (ms, UTC);
+// FLOAT -> float32, DOUBLE -> float64, DECIMAL -> float64; BOOLEAN -> bool; BYTE_ARRAY text,
+// JSON, ENUM and UUID -> utf8. Nested columns (lists, maps, structs), BSON, intervals, times,
+// geometry and plain binary are left out of the source's schema (`unreadableColumns` names
+// them); a file with no readable column is refused with a message naming its columns' types.
+import type { FileMetaData, ParquetParsers, SchemaElement } from 'hyparquet';
+import { parquetSchema } from 'hyparquet';
+import type { ColumnType } from '../../runtime/contracts';
+import type { FrameSchema } from '../../runtime/batch/types';
+
+const decoder = new TextDecoder();
+
+export const PARQUET_PARSERS: Partial<ParquetParsers> = {
+	timestampFromMilliseconds: (ms: bigint) => ms,
+	timestampFromMicroseconds: (us: bigint) => us / 1000n,
+	timestampFromNanoseconds: (ns: bigint) => ns / 1_000_000n,
+	dateFromDays: (days: number) => days,
+	jsonFromBytes: (bytes: Uint8Array) => bytes && decoder.decode(bytes)
+};
+
+const INTEGER: Record<string, ColumnType> = {
+	INT_8: 'int8',
+	INT_16: 'int16',
+	INT_32: 'int32',
+	INT_64: 'int64',
+	UINT_8: 'uint8',
+	UINT_16: 'uint16',
+	UINT_32: 'uint32',
+	UINT_64: 'uint64'
+};
+
+function describe(e: SchemaElement): string {
+	const parts = [e.type ?? 'group'];
+	if (e.logical_type) parts.push(e.logical_type.type);
+	else if (e.converted_type) parts.push(e.converted_type);
+	return parts.join(' ');
+}
+
+/** The frame type of a leaf column, or null when Sluice cannot read it. */
+export function columnTypeOf(e: SchemaElement): ColumnType | null {
+	const logical = e.logical_type;
+	const converted = e.converted_type;
+	if (logical?.type === 'INTEGER') {
+		const name = `${logical.isSigned ? 'INT' : 'UINT'}_${logical.bitWidth}`;
+		return INTEGER[name] ?? null;
+	}
+	if (converted && converted in INTEGER) return INTEGER[converted];
+	if (converted === 'DECIMAL' || logical?.type === 'DECIMAL') return 'float64';
+	if (converted === 'DATE' || logical?.type === 'DATE') return 'date32';
+	if (
+		logical?.type === 'TIMESTAMP' ||
+		converted === 'TIMESTAMP_MILLIS' ||
+		converted === 'TIMESTAMP_MICROS'
+	)
+		return 'timestamp';
+	if (logical?.type === 'UUID') return 'utf8';
+	if (logical?.type === 'FLOAT16') return 'float32';
+	if (logical || (converted && !['UTF8', 'JSON', 'ENUM'].includes(converted))) {
+		const text = ['STRING', 'JSON', 'ENUM'].includes(logical?.type ?? '');
+		return text ? 'utf8' : null;
+	}
+	switch (e.type) {
+		case 'BOOLEAN':
+			return 'bool';
+		case 'INT32':
+			return 'int32';
+		case 'INT64':
+			return 'int64';
+		case 'INT96':
+			return 'timestamp';
+		case 'FLOAT':
+			return 'float32';
+		case 'DOUBLE':
+			return 'float64';
+		case 'BYTE_ARRAY':
+			return converted ? 'utf8' : null;
+		default:
+			return null;
+	}
+}
+
+/** Top-level columns Sluice cannot read, as "name (type)". */
+export function unreadableColumns(metadata: FileMetaData): string[] {
+	return parquetSchema(metadata)
+		.children.filter((c) => c.children.length > 0 || columnTypeOf(c.element) === null)
+		.map(
+			(c) => `${c.element.name} (${c.children.length > 0 ? 'nested group' : describe(c.element)})`
+		);
+}
+
+/** The frame schema of a Parquet file's readable columns; an Error if it has none. */
+export function parquetFrameSchema(metadata: FileMetaData, source: string): FrameSchema {
+	const names: string[] = [];
+	const types: ColumnType[] = [];
+	for (const child of parquetSchema(metadata).children) {
+		const type = child.children.length > 0 ? null : columnTypeOf(child.element);
+		if (type === null) continue;
+		names.push(child.element.name);
+		types.push(type);
+	}
+	if (names.length === 0)
+		throw new Error(
+			`'${source}' has no column Sluice can read: ${unreadableColumns(metadata).join(', ')} ` +
+				'(nested, binary, interval and time columns are not supported)'
+		);
+	return { names, types };
+}
