@@ -56,7 +56,7 @@ describe('findBottleneck', () => {
 		expect(found?.stage).toBe(1);
 		expect(found?.reason).toBe(
 			"'slow' was busy 97% of the time while its input 'source → slow' was backpressured 88% " +
-				'and it has no backpressured outputs.'
+				'and its output is not (3%).'
 		);
 	});
 
@@ -71,7 +71,7 @@ describe('findBottleneck', () => {
 			stage: 2,
 			reason:
 				"'slow-sink' was busy 98% of the time while its input 'filter → slow-sink' was " +
-				'backpressured 95% and it has no backpressured outputs.'
+				'backpressured 95% and it has no outputs to wait for.'
 		});
 	});
 
@@ -175,7 +175,7 @@ describe('findBottleneck', () => {
 			stage: 1,
 			reason:
 				"'slow' was busy 95% of the time while its input 'source → slow' was backpressured 90% " +
-				'and it has no backpressured outputs.'
+				'and its output is not (0%).'
 		});
 	});
 });

@@ -78,10 +78,7 @@ export function findBottleneck(
 			source: false,
 			busy,
 			pressure: edges[e].backpressure,
-			reason:
-				`${stageName(s)} was busy ${pct(busy)} of the time while its input ` +
-				`${edgeName(e)} was backpressured ${pct(edges[e].backpressure)} ` +
-				`and it has no backpressured outputs.`
+			reason: innerReason(s, stages, edges, topology)
 		};
 	}
 
@@ -124,4 +121,58 @@ function indicesWhere<T>(list: T[], test: (item: T) => boolean): number[] {
 		if (test(item)) out.push(i);
 	});
 	return out;
+}
+
+/** Names for the sentences: a stage or edge in quotes, a ratio in whole percent. */
+function namer(topology: Topology) {
+	return {
+		stage: (s: number): string => `'${topology.stageNames[s] ?? `stage ${s}`}'`,
+		edge: (e: number): string => `'${topology.edgeNames[e] ?? `edge ${e}`}'`,
+		pct: (x: number): string => `${Math.round(x * 100)}%`
+	};
+}
+
+/** Rule 1's sentence: busy share, the most backpressured input, and the outputs' figure. */
+function innerReason(
+	s: number,
+	stages: StageRates[],
+	edges: EdgeRates[],
+	topology: Topology
+): string {
+	const n = namer(topology);
+	const links = topology.edges.slice(0, edges.length);
+	const inputs = indicesWhere(links, (l) => l.to === s);
+	const outputs = indicesWhere(links, (l) => l.from === s);
+	const most = (list: number[]) =>
+		list.reduce((a, b) => (edges[b].backpressure > edges[a].backpressure ? b : a));
+	const busy = n.pct(stages[s]?.busyRatio ?? 0);
+	const into =
+		inputs.length > 0
+			? `while its input ${n.edge(most(inputs))} was backpressured ${n.pct(edges[most(inputs)].backpressure)}`
+			: 'while it reads no input';
+	let out: string;
+	if (outputs.length === 0) out = 'it has no outputs to wait for';
+	else {
+		const worst = edges[most(outputs)].backpressure;
+		out =
+			outputs.length === 1
+				? `its output is not (${n.pct(worst)})`
+				: `none of its ${outputs.length} outputs is (at most ${n.pct(worst)})`;
+	}
+	return `${n.stage(s)} was busy ${busy} of the time ${into} and ${out}.`;
+}
+
+/**
+ * The one sentence that says why `b` is the bottleneck, from the figures of `rates` (the live
+ * window, or a whole run's rates in a metrics report). The panel, the CLI and the report all
+ * show this sentence.
+ */
+export function explainBottleneck(
+	b: { stage: number },
+	rates: { stages: StageRates[]; edges: EdgeRates[] },
+	topology: Topology
+): string {
+	const found = findBottleneck(rates.stages, rates.edges, topology);
+	if (found && found.stage === b.stage) return found.reason;
+	return innerReason(b.stage, rates.stages, rates.edges, topology);
 }

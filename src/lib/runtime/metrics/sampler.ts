@@ -30,6 +30,7 @@ export {
 export {
 	BOTTLENECK_BUSY_MIN,
 	SOURCE_STARVES_MIN,
+	explainBottleneck,
 	findBottleneck,
 	type Bottleneck
 } from './bottleneck';
