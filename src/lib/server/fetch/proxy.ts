@@ -107,8 +107,8 @@ async function follow(
 	}
 	let url = start;
 	for (let redirects = 0; ; redirects++) {
-		const target = await vetUrl(url, config.allow, deps.resolve ?? systemResolver, signal);
-		const res = await dialOrFail(deps.dial ?? dialHttp, url, target, req.method, headers, {
+		const targets = await vetUrl(url, config.allow, deps.resolve ?? systemResolver, signal);
+		const res = await dialAny(deps.dial ?? dialHttp, url, targets, req.method, headers, {
 			signal,
 			headersTimeoutMs: config.headersTimeoutMs
 		});
@@ -129,22 +129,36 @@ async function follow(
 	}
 }
 
-async function dialOrFail(
+/** Connection errors after which the next vetted address of the host is tried. */
+const TRY_NEXT = new Set([
+	'ECONNREFUSED',
+	'ENETUNREACH',
+	'EHOSTUNREACH',
+	'EADDRNOTAVAIL',
+	'EAFNOSUPPORT'
+]);
+
+/** Connects to the first vetted address that accepts (e.g. IPv6 first, IPv4 if that fails). */
+async function dialAny(
 	dial: Dialer,
 	url: URL,
-	target: ResolvedAddress,
+	targets: readonly ResolvedAddress[],
 	method: 'GET' | 'HEAD',
 	headers: Record<string, string>,
 	opts: { signal: AbortSignal; headersTimeoutMs: number }
 ): Promise<IncomingMessage> {
-	try {
-		return await dial({ url, ...target, method, headers, ...opts });
-	} catch (error) {
-		if (opts.signal.aborted) throw opts.signal.reason;
-		if (error instanceof HeadersTimeoutError)
-			throw proxyErrors.timeout(url.href, error.ms, 'headers');
-		const code = (error as { code?: string }).code;
-		throw proxyErrors.unreachable(url.href, target.address, code ?? (error as Error).message);
+	for (let i = 0; ; i++) {
+		const target = targets[i];
+		try {
+			return await dial({ url, ...target, method, headers, ...opts });
+		} catch (error) {
+			if (opts.signal.aborted) throw opts.signal.reason;
+			if (error instanceof HeadersTimeoutError)
+				throw proxyErrors.timeout(url.href, error.ms, 'headers');
+			const code = (error as { code?: string }).code;
+			if (code && TRY_NEXT.has(code) && i + 1 < targets.length) continue;
+			throw proxyErrors.unreachable(url.href, target.address, code ?? (error as Error).message);
+		}
 	}
 }
 

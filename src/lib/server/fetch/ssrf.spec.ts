@@ -15,7 +15,8 @@ const TEST_DNS: Record<string, string[]> = {
 	'intranet.test': ['10.1.2.3'],
 	'mixed.test': [PUBLIC_IP, '192.168.0.7'],
 	'v6-private.test': ['fd12:3456::1'],
-	'rebind.test': ['::ffff:169.254.169.254']
+	'rebind.test': ['::ffff:169.254.169.254'],
+	'two.test': ['2606:4700::1111', PUBLIC_IP]
 };
 
 function probeDeps(dial?: Dialer) {
@@ -39,7 +40,8 @@ function probeDeps(dial?: Dialer) {
 async function probe(target: string, dial?: Dialer) {
 	const p = probeDeps(dial);
 	const res = await proxyFetch({ target, method: 'GET', headers: new Headers() }, p.deps);
-	const body = res.headers.get('content-type')?.includes('json') ? await res.json() : undefined;
+	const json = res.headers.get('content-type')?.includes('json');
+	const body = json ? await res.json() : await res.body?.cancel();
 	return { ...p, status: res.status, body };
 }
 
@@ -147,6 +149,16 @@ describe('SSRF probes against a listening loopback server', () => {
 			expect(r.dialed, url).toEqual([]);
 		}
 		expect(v4.connections).toBe(0);
+	});
+
+	it('tries the next vetted address of a host when the first refuses the connection', async () => {
+		const dial: Dialer = (req) =>
+			req.address === PUBLIC_IP
+				? dialHttp({ ...req, address: '127.0.0.1', family: 4 })
+				: Promise.reject(Object.assign(new Error('refused'), { code: 'ECONNREFUSED' }));
+		const r = await probe(`http://two.test:${v4.port}/data?bytes=10`, dial);
+		expect(r.status).toBe(200);
+		expect(r.dialed.map((d) => d.address)).toEqual(['2606:4700::1111', PUBLIC_IP]);
 	});
 
 	it('refuses a public-looking URL that redirects to a private one, without following it', async () => {

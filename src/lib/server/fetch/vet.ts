@@ -40,15 +40,16 @@ export function checkScheme(url: URL): void {
 }
 
 /**
- * Checks `url` and resolves its host; returns the address to connect to, or throws a ProxyError
- * (403 refused, 502 DNS failure, 504 when resolution outlasts `signal`).
+ * Checks `url` and resolves its host; returns every address (all checked) in the resolver's
+ * order, or throws a ProxyError (403 refused, 502 DNS failure, 504 when resolution outlasts
+ * `signal`).
  */
 export async function vetUrl(
 	url: URL,
 	allow: Allowlist,
 	resolve: Resolver,
 	signal: AbortSignal
-): Promise<ResolvedAddress> {
+): Promise<readonly ResolvedAddress[]> {
 	checkScheme(url);
 	const host = normalizeHost(url.hostname);
 	if (!host) throw proxyErrors.badUrl(url.href);
@@ -76,7 +77,7 @@ export async function vetUrl(
 			!refusal.hard
 		);
 	}
-	return addresses[0];
+	return addresses;
 }
 
 async function resolveOrFail(
