@@ -11,7 +11,14 @@ Options:
   --budget SIZE      shared memory for batches in flight, e.g. 512MiB, 1GB (default 256MiB);
                      KB/MB/GB are powers of 1000, KiB/MiB/GiB powers of 1024, plain = bytes
   --batch-rows N     rows per batch (default 16384)
-  --metrics FILE     run: write the final metrics snapshot and whole-run rates as JSON
+  --metrics FILE     run: write the run's metrics report as JSON (format 'sluice-metrics':
+                     per edge, stage and worker totals and time series, and the bottleneck)
+  --live             run: a per-edge table (rows/s, MB/s, ring fill, backpressure) and the
+                     bottleneck, redrawn every second on a terminal (every 5 s otherwise)
+  --out FILE         run: write the sink's result to FILE as CSV, Arrow IPC or Parquet
+                     (by its extension .csv/.arrow/.parquet, or --format)
+  --format FORMAT    run: the --out format: csv, arrow or parquet
+  --sink NAME        run: the sink --out writes (node id or label) when there are several
   --quiet            run: print no progress and no results, only errors
   -h, --help         show this help`;
 
@@ -25,6 +32,12 @@ export interface CliOptions {
 	budgetBytes?: number;
 	batchRows?: number;
 	metricsFile?: string;
+	/** --live: the per-edge table while the run streams, instead of the progress line. */
+	live?: boolean;
+	/** --out: file the chosen sink's result is written to; --format; --sink. */
+	outFile?: string;
+	outFormat?: string;
+	sink?: string;
 	quiet: boolean;
 }
 
@@ -76,6 +89,10 @@ export function parseCliArgs(argv: readonly string[]): ParsedArgs {
 				budget: { type: 'string' },
 				'batch-rows': { type: 'string' },
 				metrics: { type: 'string' },
+				out: { type: 'string' },
+				format: { type: 'string' },
+				sink: { type: 'string' },
+				live: { type: 'boolean', default: false },
 				quiet: { type: 'boolean', default: false },
 				help: { type: 'boolean', short: 'h', default: false }
 			}
@@ -124,5 +141,21 @@ export function parseCliArgs(argv: readonly string[]): ParsedArgs {
 		if (values.metrics === '') return { ok: false, message: '--metrics needs a file name' };
 		options.metricsFile = values.metrics;
 	}
+	if (values.live) {
+		if (command !== 'run') return { ok: false, message: '--live applies to run only' };
+		if (values.quiet) return { ok: false, message: '--live and --quiet contradict: choose one' };
+		options.live = true;
+	}
+	for (const flag of ['out', 'format', 'sink'] as const) {
+		const value = values[flag];
+		if (value === undefined) continue;
+		if (command !== 'run') return { ok: false, message: `--${flag} applies to run only` };
+		if (value === '') return { ok: false, message: `--${flag} needs a value` };
+	}
+	if ((values.format !== undefined || values.sink !== undefined) && values.out === undefined)
+		return { ok: false, message: '--format and --sink go with --out FILE' };
+	options.outFile = values.out;
+	options.outFormat = values.format;
+	options.sink = values.sink;
 	return { ok: true, options };
 }

@@ -14,7 +14,8 @@ import { createNodeWorkerPool } from '../lib/runtime/scheduler/node-pool';
 import { poolOptions } from '../lib/runtime/scheduler/run';
 import type { CliOptions } from './args';
 import { EXIT } from './exit-codes';
-import { metricsReport, writeMetricsReport } from './metrics-report';
+import { startLive } from './live';
+import { REPORT_SAMPLE_MS, metricsReport, topologyOf, writeMetricsReport } from './metrics-report';
 import { datasetContext, readPipelineFile, splitDiagnostics } from './pipeline-file';
 import {
 	progressText,
@@ -23,6 +24,7 @@ import {
 	startProgress,
 	type ProgressStream
 } from './progress';
+import { outFormat, pickSink, writeResultFile } from './out-file';
 import { renderResult } from './results';
 import { formatCount } from './text-table';
 
@@ -135,6 +137,11 @@ export async function runCommand(options: CliOptions, io: CliIo): Promise<number
 	const ready = await compileFile(options, io, workers);
 	if (!ready) return EXIT.USAGE;
 	const { doc, ctx, compileOptions } = ready;
+	const out = options.outFile === undefined ? null : outFormat(options.outFile, options.outFormat);
+	if (out !== null && 'message' in out) {
+		io.err(`error: ${out.message}`);
+		return EXIT.USAGE;
+	}
 
 	let interrupted = false;
 	let started: StartedPipeline | null = null;
@@ -144,6 +151,7 @@ export async function runCommand(options: CliOptions, io: CliIo): Promise<number
 	});
 	const pool = createNodeWorkerPool(workers);
 	let stopProgress = () => {};
+	let stopSampling = () => {};
 	try {
 		try {
 			started = startPipeline(doc, pool, compileOptions, ctx);
@@ -159,17 +167,41 @@ export async function runCommand(options: CliOptions, io: CliIo): Promise<number
 		}
 		const plan = compiled.plan;
 		const first: MetricsSnapshot = run.metrics.snapshot();
+		const startedAt = new Date();
+		const t0 = performance.now();
 		const sources = sourceStages(plan);
 		if (interrupted) run.cancel();
-		if (!options.quiet)
+		// The report's time series: the counters sampled at the metrics panel's rate.
+		const history = run.sampler();
+		if (options.metricsFile) {
+			history.sample();
+			const timer = setInterval(() => history.sample(), REPORT_SAMPLE_MS);
+			stopSampling = () => clearInterval(timer);
+		}
+		if (options.live) {
+			const heading = () =>
+				progressText(rowsRead(run.metrics.snapshot(), sources), performance.now() - t0);
+			stopProgress = startLive(io.progress, run.sampler(), topologyOf(plan), heading);
+		} else if (!options.quiet)
 			stopProgress = startProgress(io.progress, () => run.metrics.snapshot(), sources);
 
 		const outcome = await started.outcome;
 		stopProgress();
+		stopSampling();
 		const last = run.metrics.snapshot();
 		const elapsedMs = 'elapsedMs' in outcome ? outcome.elapsedMs : 0;
 		if (options.metricsFile) {
-			const report = metricsReport(plan, workers, outcome.status, elapsedMs, first, last);
+			history.sample();
+			const report = metricsReport({
+				plan,
+				sampler: history,
+				first,
+				last,
+				startedAt,
+				durationMs: elapsedMs,
+				status: outcome.status,
+				pipeline: doc.name
+			});
 			try {
 				await writeMetricsReport(options.metricsFile, report);
 			} catch (error) {
@@ -180,6 +212,25 @@ export async function runCommand(options: CliOptions, io: CliIo): Promise<number
 
 		switch (outcome.status) {
 			case 'done': {
+				if (options.outFile !== undefined && out !== null) {
+					const picked = pickSink(doc, outcome.results, options.sink);
+					if ('message' in picked) {
+						io.err(`error: ${picked.message}`);
+						return EXIT.USAGE;
+					}
+					try {
+						const bytes = await writeResultFile(
+							options.outFile,
+							out.format,
+							outcome.results.get(picked.id)
+						);
+						if (!options.quiet)
+							io.err(`wrote ${formatCount(bytes)} bytes of ${out.format} to '${options.outFile}'`);
+					} catch (error) {
+						io.err(`error: cannot write '${options.outFile}': ${errorText(error)}`);
+						return EXIT.FAILED;
+					}
+				}
 				if (options.quiet) return EXIT.OK;
 				const order = doc.nodes.map((n) => n.id).filter((id) => outcome.results.has(id));
 				order.forEach((id, i) => {
@@ -209,6 +260,7 @@ export async function runCommand(options: CliOptions, io: CliIo): Promise<number
 		}
 	} finally {
 		stopProgress();
+		stopSampling();
 		stopListening();
 		await pool.shutdown();
 	}
