@@ -1,0 +1,20 @@
+// A self-signed certificate for public.test and its key, for TLS tests only (never trusted:
+// the tests prove the dialer sends the name as SNI and refuses an untrusted certificate).
+
+export const TEST_CERT = `-----BEGIN CERTIFICATE-----
+MIIBmzCCAUGgAwIBAgIUMJDiD9+FTe02d7VpoClmiZ3Nhz4wCgYIKoZIzj0EAwIw
+FjEUMBIGA1UEAwwLcHVibGljLnRlc3QwIBcNMjYxMTIyMTMwMDA3WhgPMjEyNjEw
+MjkxMzAwMDdaMBYxFDASBgNVBAMMC3B1YmxpYy50ZXN0MFkwEwYHKoZIzj0CAQYI
+KoZIzj0DAQcDQgAEO+Aff+HaEop4F3btVjbdXw9DfnDeT2uoahGOK5743KaoubKm
+JODhBAOwsgCYuzWAlvYRKfgxdyZWKBK9qE1liaNrMGkwHQYDVR0OBBYEFF2AmrAy
+P5XsBLPLQNfgYkPBUbLVMB8GA1UdIwQYMBaAFF2AmrAyP5XsBLPLQNfgYkPBUbLV
+MA8GA1UdEwEB/wQFMAMBAf8wFgYDVR0RBA8wDYILcHVibGljLnRlc3QwCgYIKoZI
+zj0EAwIDSAAwRQIhAMtOO/3GtTfyHCO8XN8GfIUbJxvM4uObiuzt/Evbn5CkAiBj
+LnPyiImkuHpcEW10/9GFGhkQsaekFW/KwzS1/93GMA==
+-----END CERTIFICATE-----`;
+
+export const TEST_KEY = `-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgURPfui09BiJ7q10q
+5EkL+rnWmZh9+ovJ42sS84L4CSihRANCAAQ74B9/4doSingXdu1WNt1fD0N+cN5P
+a6hqEY4rnvjcpqi5sqYk4OEEA7CyAJi7NYCW9hEp+DF3JlYoEr2oTWWJ
+-----END PRIVATE KEY-----`;
