@@ -1,27 +1,16 @@
-// The `--metrics` file: the run's final counters, the plan's shape they are indexed by, and the
-// rates over the whole run (first snapshot to last), as JSON.
+// The `--metrics FILE` of `sluice run`: the run metrics report (format 'sluice-metrics',
+// version 1; see src/lib/runtime/metrics/report.ts), the same JSON the editor's metrics panel
+// downloads. Totals from the counters at start and end, series from a sampler the command ran
+// every REPORT_SAMPLE_MS (the panel's rate), the bottleneck over the whole run.
 import { writeFile } from 'node:fs/promises';
 import type { CompiledPlan } from '../lib/compiler/physical';
 import type { MetricsSnapshot } from '../lib/runtime/metrics/counters';
-import { computeRates, type Rates, type Topology } from '../lib/runtime/metrics/rates';
-import { jsonReplacer } from './results';
+import type { Topology } from '../lib/runtime/metrics/rates';
+import { buildRunMetricsReport, type RunMetricsReport } from '../lib/runtime/metrics/report';
+import type { Sampler } from '../lib/runtime/metrics/sampler';
 
-export interface MetricsReport {
-	/** 'done', 'failed' or 'cancelled'. */
-	status: string;
-	elapsedMs: number;
-	workers: number;
-	budgetBytes: number;
-	batchRows: number;
-	topology: Topology & {
-		/** Logical node ids each stage runs (a fused chain lists several). */
-		stageNodes: string[][];
-	};
-	/** The counters when the run ended (`Run.metrics.snapshot()`). */
-	snapshot: MetricsSnapshot;
-	/** Rates from the snapshot taken at start to `snapshot`: whole-run averages. */
-	rates: Rates;
-}
+/** How often the command samples the counters for the report's series (as the panel does). */
+export const REPORT_SAMPLE_MS = 250;
 
 export function topologyOf(plan: CompiledPlan): Topology {
 	return {
@@ -31,27 +20,29 @@ export function topologyOf(plan: CompiledPlan): Topology {
 	};
 }
 
-export function metricsReport(
-	plan: CompiledPlan,
-	workers: number,
-	status: string,
-	elapsedMs: number,
-	first: MetricsSnapshot,
-	last: MetricsSnapshot
-): MetricsReport {
-	const topology = topologyOf(plan);
-	return {
-		status,
-		elapsedMs,
-		workers,
-		budgetBytes: plan.budgetBytes,
-		batchRows: plan.batchRows,
-		topology: { ...topology, stageNodes: plan.origins.map((o) => o.nodes) },
-		snapshot: last,
-		rates: computeRates(first, last, topology)
-	};
+export interface CliReportInput {
+	plan: CompiledPlan;
+	sampler: Pick<Sampler, 'history'>;
+	first: MetricsSnapshot;
+	last: MetricsSnapshot;
+	startedAt: Date;
+	durationMs: number;
+	/** 'done', 'failed' or 'cancelled'. */
+	status: string;
+	/** The pipeline document's name. */
+	pipeline?: string;
 }
 
-export async function writeMetricsReport(path: string, report: MetricsReport): Promise<void> {
-	await writeFile(path, JSON.stringify(report, jsonReplacer, '\t') + '\n', 'utf8');
+export function metricsReport(input: CliReportInput): RunMetricsReport {
+	const { plan } = input;
+	return buildRunMetricsReport({
+		...input,
+		topology: topologyOf(plan),
+		stageNodes: plan.origins.map((o) => o.nodes),
+		stageInstances: plan.stages.map((s) => s.instances ?? 1)
+	});
+}
+
+export async function writeMetricsReport(path: string, report: RunMetricsReport): Promise<void> {
+	await writeFile(path, JSON.stringify(report, null, '\t') + '\n', 'utf8');
 }
