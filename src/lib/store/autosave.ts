@@ -51,6 +51,16 @@ export class Autosaver {
 		return this.#error;
 	}
 
+	/** The latest edit not yet written (nor being written), if any. */
+	get pending(): PipelineDocument | null {
+		return this.#pending;
+	}
+
+	/** True while a save is being written. */
+	get saving(): boolean {
+		return this.#inFlight !== null;
+	}
+
 	/** True while an edit is not yet written. */
 	get dirty(): boolean {
 		return this.#pending !== null || this.#inFlight !== null;

@@ -9,6 +9,7 @@ import { kindLookup } from '../../nodes/catalogue';
 import type { View } from '../../store/db';
 import { openStore, type PipelineStore } from '../../store/library';
 import { storeMessages } from '../../store/errors';
+import { recoverStash } from '../../store/stash';
 
 /** A stored pipeline that no longer reads: kept as it is, shown with why. */
 export interface BrokenPipeline {
@@ -57,6 +58,7 @@ export async function bootSession(hash: string): Promise<Boot> {
 	}
 	if (store === null) return boot;
 	try {
+		await recoverStash(store);
 		const last = await store.getLastOpen();
 		const opened = last === undefined ? undefined : await store.getPipeline(last);
 		if (opened === undefined) return boot;

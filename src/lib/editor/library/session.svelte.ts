@@ -12,6 +12,7 @@ import type { PipelineDocument } from '../../graph/document';
 import { Autosaver, type AutosaveState } from '../../store/autosave';
 import type { View } from '../../store/db';
 import type { PipelineStore } from '../../store/library';
+import { writeStash } from '../../store/stash';
 import { TabPresence } from '../../store/tab-presence';
 import type { EditorEngine } from '../engine/engine.svelte';
 import type { FullRun } from '../engine/full-run';
@@ -71,7 +72,9 @@ export class LibrarySession {
 		this.broken = boot.broken ?? null;
 		this.#presence = new TabPresence({
 			inUseElsewhere: (id) => {
-				if (id === this.libraryId) this.tabPrompt = id;
+				if (id !== this.libraryId) return;
+				this.tabPrompt = id;
+				this.#refreshStatus();
 			},
 			takenOver: (id) => this.#takenOver(id)
 		});
@@ -81,6 +84,7 @@ export class LibrarySession {
 			this.trusted = false;
 		} else if (boot.restored) {
 			this.#lineage = this.#newLineage(boot.restored.id, pipeline.doc, boot.restored.version);
+			this.#presence.claim(boot.restored.id);
 			if (boot.restored.view) this.viewRequest = { view: boot.restored.view, seq: 1 };
 			if (boot.restored.migratedFrom !== undefined) this.#upgraded(boot.restored.migratedFrom);
 		}
@@ -342,6 +346,15 @@ export class LibrarySession {
 		}
 	}
 
+	/** Keeps the unsaved edit in localStorage: the IndexedDB write may not finish as the page goes. */
+	#stash(): void {
+		const { saver, id } = this.#lineage;
+		if (!this.canSave || (!saver.pending && !saver.saving)) return;
+		const libraryId = id ?? crypto.randomUUID();
+		if (id === null) this.#lineage.id = this.libraryId = libraryId;
+		writeStash({ id: libraryId, version: saver.version, saving: saver.saving }, this.pipeline.doc);
+	}
+
 	#upgraded(from: number): void {
 		this.toasts.show({
 			kind: 'info',
@@ -360,7 +373,10 @@ export class LibrarySession {
 		const hide = () => {
 			if (document.visibilityState === 'hidden') void this.flush();
 		};
-		const pagehide = () => void this.flush();
+		const pagehide = () => {
+			this.#stash();
+			void this.flush();
+		};
 		const hashchange = () => {
 			if (location.hash.startsWith('#p=')) location.reload();
 		};
