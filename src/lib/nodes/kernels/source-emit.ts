@@ -11,6 +11,9 @@ import { measureBatch, writeBatch } from '../../runtime/batch/write-batch';
 import type { KernelContext, KernelStep } from '../../runtime/scheduler/kernel';
 import { sliceBatch } from './source-csv';
 
+/** frameLimit's cap: no budget makes a source's frames larger. */
+const MAX_SOURCE_FRAME = 4 * 1024 * 1024;
+
 export type SourceBatch = BatchView | RecordBatch;
 
 function rowsOf(batch: SourceBatch): number {
@@ -59,7 +62,9 @@ export class PendingBatches {
 		while (bytes > this.limit) {
 			if (rows <= 8)
 				throw new Error(
-					`a row of '${this.source}' is too large for a ${this.limit}-byte frame: raise the memory budget`
+					this.limit >= MAX_SOURCE_FRAME
+						? `a row of '${this.source}' is larger than a frame can hold (${this.limit} bytes): split its largest field`
+						: `a row of '${this.source}' is too large for a ${this.limit}-byte frame: raise the memory budget`
 				);
 			rows = Math.max(8, (rows >>> 1) & ~7);
 			batch = slice(first, 0, rows);
