@@ -151,6 +151,26 @@ describe('SSRF probes against a listening loopback server', () => {
 		expect(v4.connections).toBe(0);
 	});
 
+	it('makes no connection to an IPv6 loopback server for [::1] or its long spelling', async () => {
+		let v6: DataServer;
+		try {
+			v6 = await startDataServer('::1');
+		} catch (error) {
+			// A host without IPv6 loopback cannot run this probe; the spy-dialer probes above still do.
+			console.warn(`no ::1 here (${String(error)}); IPv6 connection count not checked`);
+			return;
+		}
+		try {
+			for (const host of ['[::1]', '[0:0:0:0:0:0:0:1]', '[::ffff:127.0.0.1]']) {
+				const r = await probe(`http://${host}:${v6.port}/data`, dialHttp);
+				expect(r.status, host).toBe(403);
+			}
+			expect(v6.connections).toBe(0);
+		} finally {
+			await v6.close();
+		}
+	});
+
 	it('tries the next vetted address of a host when the first refuses the connection', async () => {
 		const dial: Dialer = (req) =>
 			req.address === PUBLIC_IP
