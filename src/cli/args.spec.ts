@@ -84,6 +84,11 @@ describe('command-line arguments', () => {
 		);
 	});
 
+	it('turns the live table on with --live', () => {
+		const parsed = parseCliArgs(['run', 'p.json', '--live']);
+		expect(parsed.ok && 'options' in parsed && parsed.options.live).toBe(true);
+	});
+
 	it('names the flag and the value it refuses', () => {
 		expect(problem('run', 'p', '--workers', '0')).toBe(
 			`--workers must be a whole number from 1 to ${MAX_WORKERS}, got '0'`
@@ -95,6 +100,10 @@ describe('command-line arguments', () => {
 			"--budget must be a size like 512MiB or 2GB, got 'lots'"
 		);
 		expect(problem('explain', 'p', '--metrics', 'm.json')).toBe('--metrics applies to run only');
+		expect(problem('explain', 'p', '--live')).toBe('--live applies to run only');
+		expect(problem('run', 'p', '--live', '--quiet')).toBe(
+			'--live and --quiet contradict: choose one'
+		);
 		expect(problem('run', 'p', '--frob')).toMatch(/'--frob'/);
 		expect(problem('run', 'p', '--workers')).toMatch(/--workers/);
 	});
