@@ -101,6 +101,15 @@ export class Doorbell {
 	}
 
 	/**
+	 * True while a parker is announced and not yet rung: one shared load. A ringer that may skip
+	 * the wake-up (ring.ts's hysteresis) reads this first, after publishing its work, and calls
+	 * ring() only if it must; ring() then re-checks, so a stale true costs one more load.
+	 */
+	isArmed(): boolean {
+		return (Atomics.load(this.cells, this.waitersAt) & ARMED) !== 0;
+	}
+
+	/**
 	 * Announces that this thread may sleep and returns the `seen` value to sleep on. Re-check for
 	 * work AFTER this call; then cancelPrepare() if there was some, else sleep(seen, ms).
 	 */

@@ -3,7 +3,9 @@
 //
 //   bytes     Int32 index     what                                    written by
 //   0..63     HEAD = 0        slots consumed so far (monotonic, wraps) consumer only
+//             WANT_READY = 1  batches a parked consumer waits for       consumer only
 //   64..127   TAIL = 16       slots published so far (monotonic, wraps) producer only
+//             WANT_ROOM = 17  free slots a parked producer waits for    producer only
 //   128..191  STATE = 32      OPEN / CLOSED / FAILED / CANCELLED      close: producer; fail, cancel: anyone
 //             ERROR_LENGTH    bytes of the UTF-8 error message        the thread holding ERROR_LOCK
 //             ERROR_LOCK      0, or 1 once a thread claimed the message area
@@ -14,12 +16,24 @@
 //
 // HEAD and TAIL sit on their own 64-byte lines so the producer's stores never invalidate the line
 // the consumer's counter lives on (and vice versa); STATE is read on every try* call but written
-// only on lifecycle changes, so its line stays shared and cheap to read.
+// only on lifecycle changes, so its line stays shared and cheap to read. WANT_READY/WANT_ROOM
+// share their writer's counter line: the other side reads them only when it finds that writer
+// parked (its doorbell armed), so the hot path never touches them (wake hysteresis, ring.ts).
 
 /** Int32 index of the consumer's counter: slots consumed so far. */
 export const HEAD = 0;
+/**
+ * Int32 index of how many queued batches the consumer, parked in pop(), wants before a push
+ * rings it; 0 or 1: ring at the first. Written by the consumer only, on HEAD's line.
+ */
+export const WANT_READY = 1;
 /** Int32 index of the producer's counter: slots published so far. */
 export const TAIL = 16;
+/**
+ * Int32 index of how many free slots the producer, parked in push(), wants before a pop rings
+ * it; 0 or 1: ring at the first. Written by the producer only, on TAIL's line.
+ */
+export const WANT_ROOM = 17;
 /** Int32 index of the lifecycle state (one of the STATE_* values). */
 export const STATE = 32;
 /** Int32 index of the error message's length in bytes; valid once STATE is STATE_FAILED. */

@@ -16,14 +16,19 @@ import {
 
 const STALL = new Int32Array(new SharedArrayBuffer(4));
 
-/** Maybe pauses: a busy-wait of up to 400 loads, or an Atomics.wait sleep of up to 0.2 ms. */
+/** Maybe pauses: a busy-wait of up to 400 loads, or an Atomics.wait of up to 0.2 ms or 0.5..3 ms. */
 function pause(prng: Prng, profile: PauseProfile): void {
-	const roll = prng.next();
-	if (roll < profile.sleep) Atomics.wait(STALL, 0, 0, prng.next() * 0.2);
+	let roll = prng.next();
+	const nap = profile.nap ?? 0;
+	if (roll < nap) Atomics.wait(STALL, 0, 0, 0.5 + prng.next() * 2.5);
+	else if ((roll -= nap) < profile.sleep) Atomics.wait(STALL, 0, 0, prng.next() * 0.2);
 	else if (roll < profile.sleep + profile.spin) {
 		for (let i = prng.int(1, 400); i > 0; i--) Atomics.load(STALL, 0);
 	}
 }
+
+/** The most a blocking park asked for in the current case (see PeerResult.maxWant). */
+let maxWant = 0;
 
 function produce(c: StressCase, prng: Prng): string | undefined {
 	const ring = RingChannel.attach(c.ring);
@@ -35,6 +40,7 @@ function produce(c: StressCase, prng: Prng): string | undefined {
 		if (c.mode === 'blocking') {
 			const status = ring.push(block, (block ^ i) & 0xfffff, i & 0xffff, 15_000);
 			if (status !== RING.OK) return `push ${i} returned ${status}: ${ring.error() ?? ''}`;
+			if (ring.waits.wantRoom > maxWant) maxWant = ring.waits.wantRoom;
 		} else {
 			// The scheduler's loop: try; announce (prepare); try again; sleep only if that failed too.
 			for (let announced = false, seen = 0; ; announced = !announced) {
@@ -60,8 +66,10 @@ function consume(c: StressCase, prng: Prng): string | undefined {
 	for (let i = 0; ; i++) {
 		pause(prng, c.consumerPause);
 		let status: RingStatus = RING.OK;
-		if (c.mode === 'blocking') status = ring.pop(out, 15_000);
-		else {
+		if (c.mode === 'blocking') {
+			status = ring.pop(out, 15_000);
+			if (ring.waits.wantReady > maxWant) maxWant = ring.waits.wantReady;
+		} else {
 			for (let announced = false, seen = 0; ; announced = !announced) {
 				if (ring.tryPop(out)) {
 					if (announced) bell.cancelPrepare();
@@ -94,14 +102,17 @@ function consume(c: StressCase, prng: Prng): string | undefined {
 function stress(task: Extract<PeerTask, { task: 'produce' | 'consume' }>): PeerResult {
 	const side = task.task;
 	let moved = 0;
+	const wants: number[] = [];
 	for (let n = 0; n < task.cases.length; n++) {
 		const c = task.cases[n];
 		const prng = mulberry32(c.dataSeed ^ (side === 'produce' ? 0x5eed : 0xc0de));
+		maxWant = 0;
 		const failure = side === 'produce' ? produce(c, prng) : consume(c, prng);
+		wants.push(maxWant);
 		if (failure) return { failure: `${side}r, case ${n} (seed ${task.seed}): ${failure}`, moved };
 		moved += c.count;
 	}
-	return { moved };
+	return { moved, maxWant: wants };
 }
 
 /** Pops from `fromMain` and pushes the same descriptor to `toMain` until `fromMain` ends. */

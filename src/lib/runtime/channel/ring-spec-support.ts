@@ -16,10 +16,14 @@ export interface StressCase {
 	consumerPause: PauseProfile;
 }
 
-/** Chances per operation of a short busy-wait and of an Atomics.wait timeout sleep. */
+/**
+ * Chances per operation of a short busy-wait, of an Atomics.wait sleep of up to 0.2 ms, and of
+ * a nap of 0.5..3 ms (longer than HYSTERESIS_MS, so the other side's hysteresis times out).
+ */
 export interface PauseProfile {
 	spin: number;
 	sleep: number;
+	nap?: number;
 }
 
 export type PeerTask =
@@ -37,6 +41,8 @@ export interface PeerResult {
 	failure?: string;
 	/** Descriptors moved. */
 	moved?: number;
+	/** Stress: per case, the most batches (consumer) or slots (producer) a blocking park asked for. */
+	maxWant?: number[];
 }
 
 export const newSlot = (): BatchSlot => ({ block: 0, byteLength: 0, rows: 0, seq: 0, checksum: 0 });

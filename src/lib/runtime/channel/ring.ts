@@ -22,19 +22,10 @@
 // canPush()/canPop() true stays true for the side that asked (only it can undo it); size() is a
 // snapshot that may already be off by the time the caller acts on it.
 //
-// Waiting (the protocol is in doorbell.ts): push/pop try first and return on success without
-// reading the clock or touching a doorbell. A refused attempt is retried `spinTries` times (the
-// other side is often a microsecond away); then the waiter announces itself with prepare(),
-// tries once more (a pop or push that landed before the announcement rang nobody, so only this
-// re-check can see it), and sleeps on the value prepare() returned only if that re-check failed
-// too. A push rings the consumer's doorbell, a pop the producer's; a ring is one shared load
-// unless the doorbell's owner has prepared to sleep. A worker hosting several stages shares one
-// doorbell across all its rings and wakes for whichever can move.
-// The retry count adapts per RingChannel object, between SPIN_MIN and SPIN_MAX: one more after
-// a retry found room or a batch, half as many after the waiter had to sleep. Spinning pays only
-// while the other side runs on another core; on a busy machine the spinner mostly delays the
-// very thread it waits for (a 1 KiB round trip measured 13 µs p50 with 4 retries, 35 µs with
-// 400), so the count shrinks fast and grows slowly.
+// Waiting: blocking push/pop spin briefly, then park on the doorbells with wake hysteresis; the
+// protocol and its no-lost-wake-up argument are in ring-wait.ts (and doorbell.ts). A push rings
+// the consumer's doorbell, a pop the producer's, each only if its owner has prepared to sleep
+// (one shared load otherwise) and, for a blocking parker, asked for no more than is there.
 //
 // Allocation: tryPush/tryPop/canPush/canPop/size/status allocate nothing and never throw (the
 // integrity failure path builds its message). error(), fail() and the async waits allocate.
@@ -51,29 +42,30 @@ import {
 import { blockChecksum } from './ring-integrity';
 import { integrityFailed, integrityUnreadable } from './messages';
 import { NOT_YET, retryAsync } from './ring-async';
+import { WaitTuning, waitToPop, waitToPush } from './ring-wait';
 
 export type { RingDescriptor, RingOptions } from './ring-setup';
-
-/** Fewest and most retries of a blocking push/pop before it prepares to sleep (see header). */
-export const SPIN_MIN = 4;
-export const SPIN_MAX = 128;
+export { HYSTERESIS_MS, SPIN_MAX, SPIN_MIN } from './ring-wait';
 
 export class RingChannel {
 	readonly descriptor: RingDescriptor;
 	readonly capacity: number;
 	readonly name: string;
-	private readonly cells: Int32Array;
+	/** @internal The ring's cells (ring-layout.ts); for ring-wait.ts only. */
+	readonly cells: Int32Array;
 	private readonly mask: number;
 	private readonly integrity: boolean;
 	private readonly memory: BlockMemory | undefined;
-	private readonly producerBell: Doorbell;
-	private readonly consumerBell: Doorbell;
+	/** @internal Where the producer parks; for ring-wait.ts only. */
+	readonly producerBell: Doorbell;
+	/** @internal Where the consumer parks; for ring-wait.ts only. */
+	readonly consumerBell: Doorbell;
 	/** Producer's last view of HEAD (stale = conservative). */
 	private headCache: number;
 	/** Consumer's last view of TAIL (stale = conservative). */
 	private tailCache: number;
-	/** Retries before a blocking push/pop prepares to sleep; adapts (see header). */
-	private spinTries = 16;
+	/** @internal How this side's blocking waits spin and park; adapts (ring-wait.ts). */
+	readonly waits = new WaitTuning();
 
 	private constructor(d: RingDescriptor, memory: BlockMemory | undefined) {
 		this.descriptor = d;
@@ -124,7 +116,13 @@ export class RingChannel {
 		cells[base + L.SLOT_CHECKSUM] = sum;
 		// Publishes the slot written above: the consumer reads it only after loading this TAIL.
 		Atomics.store(cells, L.TAIL, (tail + 1) | 0);
-		this.consumerBell.ring();
+		// Read after the TAIL store (doorbell.ts): a consumer parked with WANT_READY > 1 is rung
+		// only once that many batches are queued; HEAD cannot move while it sleeps.
+		if (this.consumerBell.isArmed()) {
+			const want = Atomics.load(cells, L.WANT_READY);
+			if (want <= 1 || ((tail + 1 - Atomics.load(cells, L.HEAD)) | 0) >= want)
+				this.consumerBell.ring();
+		}
 		return true;
 	}
 
@@ -153,7 +151,13 @@ export class RingChannel {
 		if (this.integrity && !this.verify(out)) return false;
 		// Publishes that the slot is free: the producer may overwrite it once it loads this HEAD.
 		Atomics.store(cells, L.HEAD, (head + 1) | 0);
-		this.producerBell.ring();
+		// Read after the HEAD store (doorbell.ts): a producer parked with WANT_ROOM > 1 is rung
+		// only once that many slots are free; TAIL cannot move while it sleeps.
+		if (this.producerBell.isArmed()) {
+			const want = Atomics.load(cells, L.WANT_ROOM);
+			if (want <= 1 || this.capacity - ((Atomics.load(cells, L.TAIL) - head - 1) | 0) >= want)
+				this.producerBell.ring();
+		}
 		return true;
 	}
 
@@ -200,67 +204,13 @@ export class RingChannel {
 	/** Producer, workers only: waits for room. OK, or END (already closed), FAILED, CANCELLED, TIMED_OUT. */
 	push(block: BlockHandle, byteLength: number, rows: number, timeoutMs = Infinity): RingStatus {
 		if (this.tryPush(block, byteLength, rows)) return RING.OK; // no clock, no doorbell
-		const bell = this.producerBell;
-		let deadline = -1;
-		for (;;) {
-			const tries = this.spinTries;
-			for (let i = 0; i < tries; i++) {
-				if (!this.tryPush(block, byteLength, rows)) continue;
-				if (tries < SPIN_MAX) this.spinTries = tries + 1;
-				return RING.OK;
-			}
-			const refusal = this.pushRefusal();
-			if (refusal !== RING.OK) return refusal;
-			const now = performance.now();
-			if (deadline < 0) deadline = now + timeoutMs;
-			if (now >= deadline) return RING.TIMED_OUT;
-			const seen = bell.prepare();
-			// Re-check AFTER announcing: a pop (or a stop) before prepare() rang nobody.
-			if (this.tryPush(block, byteLength, rows)) {
-				bell.cancelPrepare();
-				return RING.OK;
-			}
-			const stopped = this.pushRefusal();
-			if (stopped !== RING.OK) {
-				bell.cancelPrepare();
-				return stopped;
-			}
-			bell.sleep(seen, deadline - now);
-			this.spinTries = tries > SPIN_MIN ? tries >> 1 : SPIN_MIN;
-		}
+		return waitToPush(this, block, byteLength, rows, timeoutMs);
 	}
 
 	/** Consumer, workers only: waits for a batch. OK, END once closed and drained, FAILED, CANCELLED, TIMED_OUT. */
 	pop(out: BatchSlot, timeoutMs = Infinity): RingStatus {
 		if (this.tryPop(out)) return RING.OK; // no clock, no doorbell
-		const bell = this.consumerBell;
-		let deadline = -1;
-		for (;;) {
-			const tries = this.spinTries;
-			for (let i = 0; i < tries; i++) {
-				if (!this.tryPop(out)) continue;
-				if (tries < SPIN_MAX) this.spinTries = tries + 1;
-				return RING.OK;
-			}
-			const status = this.status();
-			if (status !== RING.OK) return status;
-			const now = performance.now();
-			if (deadline < 0) deadline = now + timeoutMs;
-			if (now >= deadline) return RING.TIMED_OUT;
-			const seen = bell.prepare();
-			// Re-check AFTER announcing: a push (or a close) before prepare() rang nobody.
-			if (this.tryPop(out)) {
-				bell.cancelPrepare();
-				return RING.OK;
-			}
-			const stopped = this.status();
-			if (stopped !== RING.OK) {
-				bell.cancelPrepare();
-				return stopped;
-			}
-			bell.sleep(seen, deadline - now);
-			this.spinTries = tries > SPIN_MIN ? tries >> 1 : SPIN_MIN;
-		}
+		return waitToPop(this, out, timeoutMs);
 	}
 
 	/** push() for the main thread: sleeps with Atomics.waitAsync, never blocks. */
@@ -335,8 +285,8 @@ export class RingChannel {
 		return Atomics.load(this.cells, L.STATE) !== L.STATE_OPEN;
 	}
 
-	/** Returns the status that refuses a push (RING.OK if the ring is merely full). */
-	private pushRefusal(): RingStatus {
+	/** @internal The status that refuses a push (RING.OK if the ring is merely full). */
+	pushRefusal(): RingStatus {
 		const state = Atomics.load(this.cells, L.STATE);
 		if (state === L.STATE_OPEN) return RING.OK;
 		if (state === L.STATE_CLOSED) return RING.END;
