@@ -27,6 +27,7 @@ test('pipelines are listed, found, renamed, duplicated, deleted and brought back
 	await saveAs(page, 'Events over 100');
 	await page.getByTestId('examples-button').click();
 	await page.getByTestId('example-csv-filter-group.json').click();
+	await expect(page.getByTestId('pipeline-name')).toHaveValue('Cities: large cities per continent');
 	await saveAs(page, 'Cities per continent');
 
 	await page.getByTestId('library-button').click();

@@ -1,6 +1,8 @@
 // A full run's outcome as one run-history record: when, how long, how it ended, rows per sink,
 // throughput and peak backpressure per edge, the bottleneck, and the metrics behind them.
 // Plain TypeScript over the FullRun the engine ran; compare() lines two runs up edge by edge.
+import { buildRunMetricsReport, type RunMetricsReport } from '../../runtime/metrics/report';
+import type { Topology } from '../../runtime/metrics/rates';
 import type { RunEdgeSummary, RunRecord, RunSinkSummary } from '../../store/db';
 import type { FullRun, FullRunOutcome } from '../engine/full-run';
 import { displayName } from '../engine/failure';
@@ -56,12 +58,32 @@ export function summariseRun(
 		edges,
 		peakBackpressure: edges.reduce((max, e) => Math.max(max, e.peakBackpressure), 0),
 		bottleneck,
-		// The metrics snapshot: the last window of rates with the plan's names. (The
-		// 'sluice-metrics' report replaces this once the metrics panel's report lands.)
-		metrics: rates ? { format: 'sluice-run-rates', version: 1, topology, rates } : undefined
+		// The run's 'sluice-metrics' v1 report (per edge totals, peaks and series).
+		metrics: safe(() => metricsReport(outcome, run, topology), undefined)
 	};
 	if (outcome.status === 'failed') summary.message = outcome.message;
 	return summary;
+}
+
+function metricsReport(
+	outcome: FullRunOutcome,
+	run: FullRun | null,
+	topology: Topology | null
+): RunMetricsReport | undefined {
+	const counters = run?.counters;
+	const sampler = run?.sampler;
+	if (!run || !counters || !sampler || !topology) return undefined;
+	return buildRunMetricsReport({
+		sampler,
+		topology,
+		first: counters.first,
+		last: counters.last,
+		startedAt: counters.startedAt,
+		durationMs: counters.durationMs,
+		status: outcome.status,
+		pipeline: run.doc.name,
+		stageNodes: run.compiled.plan?.origins.map((o) => o.nodes)
+	});
 }
 
 function safe<T>(read: () => T, fallback: T): T {
