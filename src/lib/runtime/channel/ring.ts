@@ -22,6 +22,14 @@
 // canPush()/canPop() true stays true for the side that asked (only it can undo it); size() is a
 // snapshot that may already be off by the time the caller acts on it.
 //
+// Plain reads: an Atomics.load costs about ten plain loads in V8, so tryPush/tryPop read two
+// cells plainly. A side's own counter (TAIL for the producer, HEAD for the consumer): only this
+// thread stores it, so it reads back its own last store. STATE: a stop (fail/cancel from another
+// thread) seen late lets one more push or pop through, which is harmless (teardown drains what
+// is queued), and every wait re-reads STATE atomically before it parks, so a stop is never
+// slept through. Everything that synchronises (the other side's counter, the doorbell, the
+// counter stores) stays atomic.
+//
 // Waiting: blocking push/pop spin briefly, then park on the doorbells with wake hysteresis; the
 // protocol and its no-lost-wake-up argument are in ring-wait.ts (and doorbell.ts). A push rings
 // the consumer's doorbell, a pop the producer's, each only if its owner has prepared to sleep
@@ -95,8 +103,9 @@ export class RingChannel {
 	/** Producer. Queues one descriptor; false when full or no longer open. Rings the consumer. */
 	tryPush(block: BlockHandle, byteLength: number, rows: number): boolean {
 		const cells = this.cells;
-		if (Atomics.load(cells, L.STATE) !== L.STATE_OPEN) return false;
-		const tail = Atomics.load(cells, L.TAIL); // our own counter: only this thread stores it
+		// Plain reads (see "Plain reads" in the header): STATE may be stale, TAIL is our own.
+		if (cells[L.STATE] !== L.STATE_OPEN) return false;
+		const tail = cells[L.TAIL];
 		if ((tail - this.headCache) >>> 0 >= this.capacity) {
 			// Looks full: reload HEAD. The consumer stores HEAD only after reading the slot, so a slot
 			// freed by the HEAD we load here is safe to overwrite below.
@@ -132,9 +141,10 @@ export class RingChannel {
 	 */
 	tryPop(out: BatchSlot): boolean {
 		const cells = this.cells;
-		const state = Atomics.load(cells, L.STATE);
+		// Plain reads (see "Plain reads" in the header): STATE may be stale, HEAD is our own.
+		const state = cells[L.STATE];
 		if (state === L.STATE_FAILED || state === L.STATE_CANCELLED) return false;
-		const head = Atomics.load(cells, L.HEAD); // our own counter: only this thread stores it
+		const head = cells[L.HEAD];
 		const ready = (this.tailCache - head) >>> 0;
 		if (ready === 0 || ready > this.capacity) {
 			// Looks empty: reload TAIL. It must be loaded before the slot is read: the producer

@@ -4,8 +4,10 @@
 // Threads: every MemoryPool object (one per thread and create/attach call) claims one counter
 // line of the control buffer when it is made, with an Atomics.add on CTL_COUNTER_CLAIMS, and
 // from then on only it writes that line: acquire and release touch no line another thread
-// writes per batch. Past COUNTER_LINES - 1 claims, objects share the last line; every update
-// is an Atomics.add, so a shared line stays exact (it just bounces between its threads).
+// writes per batch. The sole writer of a line bumps it with plain loads and stores (bump()):
+// no locked instruction per batch, and no update can be lost because nobody else writes there.
+// Past COUNTER_LINES - 1 claims, objects share the last line; on it every update is an
+// Atomics.add, so a shared line stays exact (it just bounces between its threads).
 //
 // Layout of a counter line (Int32 cells from its start):
 //   C_HITS      acquisitions served from a free list             (wraps at 2^32)
@@ -17,7 +19,8 @@
 // summed in wrapping int32 arithmetic, which is exact because the true totals fit an int32.
 //
 // Ordering: each counter is bumped AFTER the operation it counts (a claim's CAS, a release's
-// CAS), so a quiescent pool sums exactly. Staleness: a sum taken while other threads work reads
+// CAS), so a quiescent pool sums exactly (a reader that synchronised with the writers, e.g.
+// after their run ended, sees their plain stores; Int32 elements never tear). Staleness: a sum taken while other threads work reads
 // the lines one after another, so a release may be counted before the acquire it undoes:
 // in-use figures are clamped at 0 and may be off by the operations in flight.
 // High water: the largest bytesInUse sampled, after every fresh carve and at every stats() call.
@@ -38,10 +41,22 @@ import {
 	LINE_INTS
 } from './layout';
 
+/** Int32 index of the last counter line, the one objects past COUNTER_LINES - 1 share. */
+export const SHARED_LINE = CTL_COUNTERS + (COUNTER_LINES - 1) * LINE_INTS;
+
 /** Claims a counter line for a new MemoryPool object; its Int32 index in the control buffer. */
 export function claimCounterLine(control: Int32Array): number {
 	const claim = Atomics.add(control, CTL_COUNTER_CLAIMS, 1);
 	return CTL_COUNTERS + Math.min(claim, COUNTER_LINES - 1) * LINE_INTS;
+}
+
+/**
+ * Adds `delta` to counter `cell` of the line at `line`: plain load and store on a line this
+ * object owns alone, an Atomics.add on the shared last line (see the header).
+ */
+export function bump(control: Int32Array, line: number, cell: number, delta: number): void {
+	if (line !== SHARED_LINE) control[line + cell] = (control[line + cell] + delta) | 0;
+	else Atomics.add(control, line + cell, delta);
 }
 
 /** Totals over every claimed counter line. */

@@ -31,9 +31,13 @@
 //    waits only while the sequence is unchanged, so a release between its try and its wait is
 //    never missed (acquire-wait.ts).
 //  - A popped block is claimed with a CAS of its refcount 0 -> 1 (see free-list.ts).
+//  - Hot-path reads are plain where that is safe, because an Atomics.load costs about ten plain
+//    loads in V8: cells that never change once published (T_PLACE, T_OFFSET: the handle's holder
+//    synchronised with their publication), and the first guess of every CAS loop (the CAS checks
+//    it). What decides "empty", "waiters present" or a refusal is read with Atomics.
 //  - Hot counters (hits, carves, releases, units in use) live on a line per MemoryPool object
-//    (counters.ts), bumped after the claim or release they count: no shared stats line is
-//    written per batch.
+//    (counters.ts), bumped after the claim or release they count with plain stores by the
+//    line's one writer: no shared stats line and no locked instruction per counter per batch.
 //
 // Staleness: stats() sums the counter lines one by one; a snapshot taken while other threads
 // work may be off by the operations in flight, and highWaterBytes is sampled (counters.ts).
@@ -57,7 +61,7 @@ import { optionError } from './messages';
 import { describeBadRelease } from './bad-release';
 import { acquireBlocking, acquireNonBlocking, cancelWaiters, resetCancel } from './acquire-wait';
 import { isCarved, refCountOf, releaseBlock, retainBlock } from './release';
-import { claimCounterLine, sampleHighWater, sumCounters } from './counters';
+import { bump, claimCounterLine, sampleHighWater, sumCounters } from './counters';
 
 export interface PoolDescriptor {
 	control: SharedArrayBuffer;
@@ -151,8 +155,8 @@ export class MemoryPool implements BlockMemory {
 		if (handle < 0) {
 			handle = carveBlock(this.#v, cls);
 			if (handle >= 0) {
-				Atomics.add(c, line + L.C_CARVES, 1);
-				Atomics.add(c, line + L.C_UNITS, this.#g.classBytes[cls] / L.UNIT_BYTES);
+				bump(c, line, L.C_CARVES, 1);
+				bump(c, line, L.C_UNITS, this.#g.classBytes[cls] / L.UNIT_BYTES);
 				sampleHighWater(c);
 				return handle;
 			}
@@ -163,8 +167,8 @@ export class MemoryPool implements BlockMemory {
 			}
 		}
 		// Counted on this object's own line after the claim (counters.ts): no shared write.
-		Atomics.add(c, line + L.C_HITS, 1);
-		Atomics.add(c, line + L.C_UNITS, this.#g.classBytes[cls] / L.UNIT_BYTES);
+		bump(c, line, L.C_HITS, 1);
+		bump(c, line, L.C_UNITS, this.#g.classBytes[cls] / L.UNIT_BYTES);
 		return handle;
 	}
 
@@ -200,23 +204,18 @@ export class MemoryPool implements BlockMemory {
 	/** The arena holding the block. Does not check the generation; arena 0 for a non-block. */
 	bufferOf(handle: BlockHandle): SharedArrayBuffer {
 		if (!this.#isCarved(handle)) return this.descriptor.arenas[0];
+		// A plain read: T_PLACE is final once published (release.ts, isCarved).
 		const place =
-			Atomics.load(
-				this.#control,
-				L.TABLE_BASE + (handle & BLOCK_ID_MASK) * L.TABLE_STRIDE + L.T_PLACE
-			) - 1;
+			this.#control[L.TABLE_BASE + (handle & BLOCK_ID_MASK) * L.TABLE_STRIDE + L.T_PLACE] - 1;
 		return this.descriptor.arenas[place >>> L.PLACE_CLASS_BITS];
 	}
 
 	/** Payload offset (64-byte aligned) in bufferOf(handle); -1 for a non-block. */
 	offsetOf(handle: BlockHandle): number {
 		if (!this.#isCarved(handle)) return -1;
-		return (
-			Atomics.load(
-				this.#control,
-				L.TABLE_BASE + (handle & BLOCK_ID_MASK) * L.TABLE_STRIDE + L.T_OFFSET
-			) + L.HEADER_BYTES
-		);
+		// A plain read: T_OFFSET is final once T_PLACE is published (release.ts, isCarved).
+		const entry = L.TABLE_BASE + (handle & BLOCK_ID_MASK) * L.TABLE_STRIDE;
+		return this.#control[entry + L.T_OFFSET] + L.HEADER_BYTES;
 	}
 
 	/** Payload bytes of the block's class (minus header and guard); 0 for a non-block. */
@@ -285,7 +284,9 @@ export class MemoryPool implements BlockMemory {
 			const id = this.#lists.pop(cls);
 			if (id < 0) return -1;
 			const cell = L.TABLE_BASE + id * L.TABLE_STRIDE + L.T_STATE;
-			const s = Atomics.load(c, cell);
+			// A plain read as the CAS's guess: the release that freed the block wrote it before the
+			// free-list CAS this pop synchronised with, so it is current unless the list is damaged.
+			const s = c[cell];
 			// Claim by CAS: only a block that is really free (refcount 0) can be taken.
 			if ((s & L.REFCOUNT_MASK) === 0 && Atomics.compareExchange(c, cell, s, s + 1) === s) {
 				// The header's generation stamp was written by the release that freed the block

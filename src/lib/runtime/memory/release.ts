@@ -17,6 +17,7 @@ import { BLOCK_GEN_MASK, BLOCK_ID_BITS, BLOCK_ID_MASK } from '../contracts';
 import { wakeAfterRelease } from './acquire-wait';
 import { recordBadRelease } from './bad-release';
 import { guardDamage, type PoolViews } from './carve';
+import { bump } from './counters';
 import type { FreeLists } from './free-list';
 import {
 	BAD,
@@ -39,12 +40,18 @@ import {
 
 const CLASS_MASK = (1 << PLACE_CLASS_BITS) - 1;
 
-/** True if `handle` is a non-negative int32 naming a carved, published block (any generation). */
+/**
+ * True if `handle` is a non-negative int32 naming a carved, published block (any generation).
+ * A plain read: T_PLACE never changes once published, and a thread holding a real handle got it
+ * through a synchronising step (the claim CAS, a ring's TAIL load, postMessage), so it sees the
+ * published value. For a garbage handle naming a block carved concurrently the answer may be
+ * either; the caller's later checks (header, generation CAS) refuse it all the same.
+ */
 export function isCarved(v: PoolViews, handle: number): boolean {
 	if ((handle | 0) !== handle || handle < 0) return false;
 	const id = handle & BLOCK_ID_MASK;
 	if (id >= v.geometry.maxBlocks) return false;
-	return Atomics.load(v.control, TABLE_BASE + id * TABLE_STRIDE + T_PLACE) !== 0;
+	return v.control[TABLE_BASE + id * TABLE_STRIDE + T_PLACE] !== 0;
 }
 
 export function retainBlock(v: PoolViews, handle: number, count: number): boolean {
@@ -72,10 +79,11 @@ export function releaseBlock(v: PoolViews, lists: FreeLists, handle: number): bo
 	const id = handle & BLOCK_ID_MASK;
 	const gen = handle >>> BLOCK_ID_BITS;
 	const entry = TABLE_BASE + id * TABLE_STRIDE;
-	const place = Atomics.load(c, entry + T_PLACE) - 1;
+	// Plain reads: both are final once T_PLACE is published (see isCarved).
+	const place = c[entry + T_PLACE] - 1;
 	const cls = place & CLASS_MASK;
 	const arena = place >>> PLACE_CLASS_BITS;
-	const offset = Atomics.load(c, entry + T_OFFSET);
+	const offset = c[entry + T_OFFSET];
 	const ints = v.ints[arena];
 	if (ints[(offset >> 2) + H_MAGIC] !== BLOCK_MAGIC || ints[(offset >> 2) + H_ID] !== id)
 		return recordBadRelease(v, BAD.HEADER, handle, Atomics.load(c, entry + T_STATE), 0);
@@ -84,24 +92,34 @@ export function releaseBlock(v: PoolViews, lists: FreeLists, handle: number): bo
 		if (damaged > 0)
 			return recordBadRelease(v, BAD.GUARD, handle, Atomics.load(c, entry + T_STATE), damaged);
 	}
-	let s: number;
+	// A plain read as the CAS's first guess (the CAS checks it; a failed one returns the real
+	// value); only a refusal re-reads with Atomics.load, so what is recorded is exact.
+	let s = c[entry + T_STATE];
+	let checked = false;
 	for (;;) {
-		s = Atomics.load(c, entry + T_STATE);
 		const refs = s & REFCOUNT_MASK;
 		const blockGen = s >>> STATE_GEN_SHIFT;
 		if (blockGen !== gen || refs === 0) {
+			if (!checked) {
+				checked = true;
+				s = Atomics.load(c, entry + T_STATE);
+				continue;
+			}
 			const double = refs === 0 && blockGen === ((gen + 1) & BLOCK_GEN_MASK);
 			return recordBadRelease(v, double ? BAD.DOUBLE : BAD.STALE, handle, s, 0);
 		}
 		// The last reference frees the block and retires its generation in the same CAS.
 		const next = refs === 1 ? ((gen + 1) & BLOCK_GEN_MASK) << STATE_GEN_SHIFT : s - 1;
-		if (Atomics.compareExchange(c, entry + T_STATE, s, next) === s) break;
+		const seen = Atomics.compareExchange(c, entry + T_STATE, s, next);
+		if (seen === s) break;
+		s = seen;
+		checked = true; // seen came from the CAS: exact
 	}
 	if ((s & REFCOUNT_MASK) !== 1) return true;
 	// Informational copy of the generation the block's next handle carries (readable dumps).
 	ints[(offset >> 2) + H_GENERATION] = (gen + 1) & BLOCK_GEN_MASK;
-	Atomics.add(c, v.counters + C_RELEASED, 1);
-	Atomics.sub(c, v.counters + C_UNITS, v.geometry.classBytes[cls] / UNIT_BYTES);
+	bump(c, v.counters, C_RELEASED, 1);
+	bump(c, v.counters, C_UNITS, -v.geometry.classBytes[cls] / UNIT_BYTES);
 	lists.push(cls, id);
 	wakeAfterRelease(c);
 	return true;
