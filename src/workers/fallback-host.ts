@@ -2,6 +2,7 @@
 // (`run`) and of message-passing runs (`runMessage`, see runtime/fallback). The same file runs
 // as a browser module Web Worker and a Node worker_thread; comlink carries control only.
 import { expose } from 'comlink';
+import { registerSourceBlob } from '../lib/nodes/kernels/source-locate';
 import { parentEndpoint } from '../lib/runtime/endpoint';
 import { fallbackHostRun } from '../lib/runtime/fallback/host';
 import type { FallbackHostApi } from '../lib/runtime/fallback/spec';
@@ -11,7 +12,9 @@ import { heapUsed, WORKER_KERNELS as kernels } from './kernel-table';
 const api: FallbackHostApi = {
 	run: (spec, worker) => hostRun(spec, { worker, kernels, heapUsed }),
 	runMessage: (spec, worker) => fallbackHostRun(spec, { worker, kernels, heapUsed }),
-	ping: () => 'pong'
+	ping: () => 'pong',
+	// A dropped file or a cached download, read by the file sources (nodes/kernels/source-locate.ts).
+	registerBlob: (key, blob) => registerSourceBlob(key, blob)
 };
 
 expose(api, parentEndpoint());

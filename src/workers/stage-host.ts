@@ -1,6 +1,7 @@
 // Pool worker: hosts stages of runs. The same file runs as a browser module Web Worker and a
 // Node worker_thread; comlink carries control only (start, ping), data moves in shared memory.
 import { expose } from 'comlink';
+import { registerSourceBlob } from '../lib/nodes/kernels/source-locate';
 import { parentEndpoint } from '../lib/runtime/endpoint';
 import { hostRun } from '../lib/runtime/scheduler/host';
 import type { HostApi } from '../lib/runtime/scheduler/worker-pool';
@@ -8,7 +9,9 @@ import { heapUsed, WORKER_KERNELS as kernels } from './kernel-table';
 
 const api: HostApi = {
 	run: (spec, worker) => hostRun(spec, { worker, kernels, heapUsed }),
-	ping: () => 'pong'
+	ping: () => 'pong',
+	// A dropped file or a cached download, read by the file sources (nodes/kernels/source-locate.ts).
+	registerBlob: (key, blob) => registerSourceBlob(key, blob)
 };
 
 expose(api, parentEndpoint());

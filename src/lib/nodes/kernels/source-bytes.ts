@@ -9,6 +9,8 @@
 //   whatever the file size. The pump runs on the worker's event loop, which the stage host
 //   turns only when it yields (about every 20 ms while stages are blocked), so each yield
 //   refills up to QUEUE_LIMIT bytes.
+// - The same class reads a Blob (a dropped file, a cached download) with `blob.stream()`:
+//   the bytes come off disk chunk by chunk, in whichever thread reads them.
 // - NodeFetchChunks (Node, source-fetch-node.ts): the same over a helper thread, because a
 //   Node stage host's yields do not let socket I/O progress.
 //
@@ -79,7 +81,14 @@ class FetchChunks implements ChunkSource {
 	private reader: ReadableStreamDefaultReader<Uint8Array> | null = null;
 	private readonly abort = new AbortController();
 
-	constructor(private readonly url: string) {}
+	/** `opener` starts the body (a fetch, a Blob's stream); `url` names it in errors. */
+	constructor(
+		private readonly url: string,
+		private readonly opener: (signal: AbortSignal) => Promise<ReadableStream<Uint8Array>> = (
+			signal
+		) => fetchBody(url, signal),
+		private readonly verb = 'fetch'
+	) {}
 
 	poll(): Uint8Array | null {
 		if (!this.started) this.start();
@@ -111,11 +120,7 @@ class FetchChunks implements ChunkSource {
 
 	private async open(): Promise<void> {
 		try {
-			const response = await fetch(this.url, { signal: this.abort.signal });
-			if (!response.ok)
-				throw new Error(`the server answered HTTP ${response.status} ${response.statusText}`);
-			if (!response.body) throw new Error('the response has no body');
-			this.reader = response.body.getReader();
+			this.reader = (await this.opener(this.abort.signal)).getReader();
 		} catch (error) {
 			this.pumping = false;
 			this.fail(error);
@@ -150,12 +155,26 @@ class FetchChunks implements ChunkSource {
 
 	private fail(error: unknown): void {
 		if (this.closed) return;
-		this.failure = new Error(`cannot fetch '${this.url}': ${describe(error)}`, { cause: error });
+		this.failure = new Error(`cannot ${this.verb} '${this.url}': ${describe(error)}`, {
+			cause: error
+		});
 	}
+}
+
+async function fetchBody(url: string, signal: AbortSignal): Promise<ReadableStream<Uint8Array>> {
+	const response = await fetch(url, { signal });
+	if (!response.ok)
+		throw new Error(`the server answered HTTP ${response.status} ${response.statusText}`);
+	if (!response.body) throw new Error('the response has no body');
+	return response.body;
 }
 
 /** A chunk source over `location` (files need Node). */
 export function openChunks(location: ByteLocation): ChunkSource {
+	if (location.kind === 'blob') {
+		const blob = location.blob;
+		return new FetchChunks(location.name, async () => blob.stream(), 'read');
+	}
 	if (location.kind === 'url') {
 		if (!isNodeRuntime()) return new FetchChunks(location.url);
 		const threads = process.getBuiltinModule('node:worker_threads') as typeof WorkerThreads;
@@ -168,6 +187,14 @@ export function openChunks(location: ByteLocation): ChunkSource {
 
 /** Up to `bytes` first bytes of `location` (fewer when the input is shorter). */
 export async function readPrefix(location: ByteLocation, bytes: number): Promise<Uint8Array> {
+	if (location.kind === 'blob') {
+		// A slice of a Blob reads only those bytes (a dropped file is never loaded whole).
+		try {
+			return new Uint8Array(await location.blob.slice(0, bytes).arrayBuffer());
+		} catch (error) {
+			throw new Error(`cannot read '${location.name}': ${describe(error)}`, { cause: error });
+		}
+	}
 	const out = new Uint8Array(bytes);
 	let filled = 0;
 	const source = openChunks(location);

@@ -8,6 +8,15 @@
 // - In Node, 'file:' URLs and plain paths are local files; a path starting with '/' that does
 //   not exist is looked up under the repository's static/ folder too, so a document written for
 //   the browser ('/samples/cities.csv') runs headless unchanged.
+// - 'local:<id>/<file name>' is a file the user dropped or picked in the editor. The page keeps
+//   the `File` (a Blob handle: cheap to structured-clone, its bytes stay on disk) in this
+//   module's blob registry under the whole source text, and sends it to every pool worker over
+//   the control channel (WorkerPool.registerBlob), where it is registered under the same text.
+//   <id> makes two files of the same name distinct; the name is for people. The file is not in
+//   the pipeline document: a shared or reopened pipeline names a file this page does not have,
+//   and locating it fails with `localFileMissing` ("must be provided again").
+// - Any source text (a URL too) with a Blob registered for it is read from that Blob: the
+//   editor registers a URL's cached copy (dataset cache) so workers read it without a download.
 //
 // No static Node imports: Node modules come from `process.getBuiltinModule` at call time, so
 // this module bundles for browser workers.
@@ -22,7 +31,44 @@ export const SAMPLE_FILES: Readonly<Record<string, string>> = {
 
 export const SAMPLE_PREFIX = 'sample:';
 
-export type ByteLocation = { kind: 'file'; path: string } | { kind: 'url'; url: string };
+export type ByteLocation =
+	| { kind: 'file'; path: string }
+	| { kind: 'url'; url: string }
+	| { kind: 'blob'; blob: Blob; name: string };
+
+/** Prefix of a local file's source text: 'local:<id>/<file name>'. */
+export const LOCAL_PREFIX = 'local:';
+
+/** The source text of a local file registered under `id`. */
+export function localSource(id: string, fileName: string): string {
+	if (!/^[A-Za-z0-9_-]+$/.test(id))
+		throw new TypeError(`a local file id is letters, digits, _ and - only, got '${id}'`);
+	return `${LOCAL_PREFIX}${id}/${fileName}`;
+}
+
+/** The id and file name of a 'local:<id>/<name>' source, else null. */
+export function parseLocalSource(source: string): { id: string; name: string } | null {
+	const m = /^local:([A-Za-z0-9_-]+)\/(.*)$/s.exec(source.trim());
+	return m ? { id: m[1], name: m[2] } : null;
+}
+
+/** The message of a local file source whose file this page does not have. */
+export function localFileMissing(name: string): string {
+	return `file '${name}' must be provided again: a local file is not saved in the pipeline — drop it on the node or pick it with “Replace file…”`;
+}
+
+const blobs = new Map<string, Blob>();
+
+/** Reads `source` (its trimmed text) from `blob` on this thread; null forgets it. */
+export function registerSourceBlob(source: string, blob: Blob | null): void {
+	if (blob === null) blobs.delete(source.trim());
+	else blobs.set(source.trim(), blob);
+}
+
+/** The Blob registered for `source` on this thread, if any. */
+export function sourceBlob(source: string): Blob | undefined {
+	return blobs.get(source.trim());
+}
 
 /** True in Node (worker_threads or main), false in browsers. */
 export function isNodeRuntime(): boolean {
@@ -78,6 +124,12 @@ export function repoStaticDir(): string | null {
 export function locateSource(source: string): ByteLocation {
 	const text = source.trim();
 	if (text === '') throw new TypeError('source is empty: give a URL, a file path or sample:<name>');
+	const blob = blobs.get(text);
+	const local = parseLocalSource(text);
+	if (blob !== undefined)
+		return { kind: 'blob', blob, name: local?.name ?? text.replace(/^.*\//, '') };
+	if (local !== null || text.startsWith(LOCAL_PREFIX))
+		throw new TypeError(localFileMissing(local?.name ?? text.slice(LOCAL_PREFIX.length)));
 	if (text.startsWith(SAMPLE_PREFIX))
 		return locatePath(samplePath(text.slice(SAMPLE_PREFIX.length)));
 	if (/^https?:\/\//i.test(text)) return { kind: 'url', url: text };

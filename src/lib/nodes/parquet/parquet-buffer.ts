@@ -2,6 +2,8 @@
 // file read by ranges (Node), or a URL read with HTTP Range requests, so only the footer and the
 // column chunks asked for are ever read.
 //
+// A Blob (a dropped file, a URL's copy from the dataset cache) is sliced the same way.
+//
 // URLs: `rewriteUrl` maps the source URL to the one fetched (a page sends remote URLs through
 // the server's proxy, `/api/fetch?url=…`, which passes Range through); the default for this
 // thread is set with `setRemoteUrlRewrite`. The size comes from the Content-Range of a first
@@ -106,10 +108,32 @@ async function urlBuffer(source: string, rewrite: UrlRewrite): Promise<RangeBuff
 	};
 }
 
+/** Random access to a Blob (a dropped file, a cached download): each slice reads only its bytes. */
+function blobBuffer(blob: Blob, name: string): RangeBuffer {
+	let read = 0;
+	return {
+		byteLength: blob.size,
+		get bytesRead() {
+			return read;
+		},
+		async slice(start: number, end = blob.size): Promise<ArrayBuffer> {
+			try {
+				const bytes = await blob.slice(start, end).arrayBuffer();
+				read += bytes.byteLength;
+				return bytes;
+			} catch (error) {
+				throw new Error(`cannot read '${name}': ${describe(error)}`, { cause: error });
+			}
+		},
+		close() {}
+	};
+}
+
 /** Random access to `location`; rejects with an Error naming it when it cannot be opened. */
 export async function openRangeBuffer(
 	location: ByteLocation,
 	rewrite: UrlRewrite = defaultRewrite
 ): Promise<RangeBuffer> {
+	if (location.kind === 'blob') return blobBuffer(location.blob, location.name);
 	return location.kind === 'file' ? fileBuffer(location.path) : urlBuffer(location.url, rewrite);
 }

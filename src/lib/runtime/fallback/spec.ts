@@ -53,4 +53,6 @@ export interface FallbackHostApi {
 	run(spec: RunSpec, worker: number): Promise<HostOutcome>;
 	runMessage(spec: FallbackRunSpec, worker: number): Promise<FallbackHostOutcome>;
 	ping(): string;
+	/** As HostApi.registerBlob (scheduler/worker-pool.ts). */
+	registerBlob(key: string, blob: Blob | null): void;
 }

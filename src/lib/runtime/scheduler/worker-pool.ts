@@ -3,6 +3,10 @@
 //
 // Control goes over comlink (start, cancel, ping); data never does. A worker that exits or
 // errors is reported to whoever is running on it and replaced by a fresh one.
+//
+// Blobs (`registerBlob`): the pool remembers every Blob registered with it and sends each one
+// to a worker when the worker starts, so a replacement reads the same files. comlink keeps the
+// order of calls on one worker, so a Blob registered before a run starts is there for it.
 import type { Remote } from 'comlink';
 import type { HostOutcome } from './host';
 import type { RunSpec } from './spec';
@@ -11,6 +15,11 @@ import type { RunSpec } from './spec';
 export interface HostApi {
 	run(spec: RunSpec, worker: number): Promise<HostOutcome>;
 	ping(): string;
+	/**
+	 * Makes `blob` readable by the source whose source text is `key` (a dropped file, a cached
+	 * download); null forgets it. A Blob is a handle: its bytes are not copied.
+	 */
+	registerBlob(key: string, blob: Blob | null): void;
 }
 
 export interface WorkerHandle {
@@ -26,6 +35,7 @@ export class WorkerPool {
 	private readonly handles: WorkerHandle[] = [];
 	private readonly deathListeners: ((index: number, reason: string) => void)[] = [];
 	private closed = false;
+	private readonly blobs = new Map<string, Blob>();
 
 	constructor(
 		readonly size: number,
@@ -59,6 +69,13 @@ export class WorkerPool {
 		await old?.terminate();
 	}
 
+	/** Sends `blob` to every worker (now and future) under `key`; null forgets it everywhere. */
+	registerBlob(key: string, blob: Blob | null): void {
+		if (blob === null) this.blobs.delete(key);
+		else this.blobs.set(key, blob);
+		for (const handle of this.handles) void sendBlob(handle, key, blob);
+	}
+
 	async shutdown(): Promise<void> {
 		this.closed = true;
 		await Promise.all(this.handles.map((h) => h.terminate()));
@@ -67,11 +84,21 @@ export class WorkerPool {
 
 	private spawn(index: number): WorkerHandle {
 		const handle = this.factory(index);
+		for (const [key, blob] of this.blobs) void sendBlob(handle, key, blob);
 		handle.onDeath((reason) => {
 			if (this.closed || this.handles[index] !== handle) return;
 			for (const listener of [...this.deathListeners]) listener(index, reason);
 			void this.replace(index);
 		});
 		return handle;
+	}
+}
+
+/** Calls the worker's registerBlob; a worker that lacks it or has died is skipped. */
+async function sendBlob(handle: WorkerHandle, key: string, blob: Blob | null): Promise<void> {
+	try {
+		await handle.api.registerBlob(key, blob);
+	} catch {
+		// A dead worker is replaced, and the replacement gets every Blob at its start.
 	}
 }
