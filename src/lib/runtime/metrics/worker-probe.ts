@@ -4,7 +4,7 @@
 //
 // Thread: the worker that made the probe; `sample()` is called from the host loop's yield
 // points, off the kernels' path. Platforms:
-// - Node: heap from `process.memoryUsage().heapUsed`; GC pauses and count from a perf_hooks
+// - Node: heap from node:v8's `getHeapStatistics().used_heap_size`; GC pauses and count from a perf_hooks
 //   PerformanceObserver on 'gc' entries (delivered on the event loop, which the host visits
 //   every ~20 ms), got with `process.getBuiltinModule` at call time (runtime has no top-level
 //   Node imports).
@@ -15,7 +15,7 @@
 // what is allocated and collected between two samples is not seen. Zero on a platform that
 // does not report the heap.
 //
-// Allocation: `sample()` allocates what `process.memoryUsage()` returns, once per call.
+// Allocation: `sample()` allocates the heap statistics object Node returns, once per call.
 
 /** Bits of WorkerCounters.reported: which figures this worker's platform reports. */
 export const REPORTED = { HEAP: 1, GC: 2 } as const;
@@ -50,9 +50,15 @@ interface NodeProcess {
 	getBuiltinModule?: (id: string) => unknown;
 }
 
+type V8 = { getHeapStatistics(): { used_heap_size: number } };
+let v8: V8 | null | undefined;
+
 /** This thread's JS heap in use, or null where the platform does not say. */
 export function readHeapUsed(): number | null {
 	const proc = (globalThis as { process?: NodeProcess }).process;
+	// node:v8's figure is the same as memoryUsage().heapUsed at a fifth of the cost (no RSS read).
+	if (v8 === undefined) v8 = (proc?.getBuiltinModule?.('node:v8') as V8 | undefined) ?? null;
+	if (v8) return v8.getHeapStatistics().used_heap_size;
 	if (proc?.memoryUsage) return proc.memoryUsage().heapUsed;
 	const memory = (performance as { memory?: { usedJSHeapSize: number } }).memory;
 	return memory && memory.usedJSHeapSize > 0 ? memory.usedJSHeapSize : null;
