@@ -6,8 +6,15 @@
 import type { Edge, Node } from '@xyflow/svelte';
 import type { PipelineDocument } from '../../graph/document';
 import type { Selection } from '../state/pipeline.svelte';
+import type { EdgeLive } from '../engine/live-metrics';
 
 export const NODE_TYPE = 'sluice';
+/** Edges drawn with a run's live figures (LiveEdge.svelte). */
+export const LIVE_EDGE_TYPE = 'live';
+
+export interface LiveEdgeData extends Record<string, unknown> {
+	live: EdgeLive;
+}
 
 export interface CardData extends Record<string, unknown> {
 	kind: string;
@@ -50,11 +57,15 @@ export function flowNodes(
 	});
 }
 
-/** Flow edges for `doc`; an edge with an error diagnostic is marked for the stylesheet. */
+/**
+ * Flow edges for `doc`; an edge with an error diagnostic is marked for the stylesheet. With
+ * `live` (a run's figures by edge id), edges that have figures draw as LIVE_EDGE_TYPE.
+ */
 export function flowEdges(
 	doc: PipelineDocument,
 	selection: Selection,
-	problem: (edgeId: string) => string | undefined
+	problem: (edgeId: string) => string | undefined,
+	live?: (edgeId: string) => EdgeLive | undefined
 ): Edge[] {
 	const selected = new Set(selection.edges);
 	return doc.edges.map((edge) => {
@@ -70,6 +81,13 @@ export function flowEdges(
 		if (message !== undefined) {
 			flow.class = 'edge-error';
 			flow.label = message.length > 60 ? `${message.slice(0, 57)}…` : message;
+			return flow;
+		}
+		const figures = live?.(edge.id);
+		if (figures) {
+			flow.type = LIVE_EDGE_TYPE;
+			flow.data = { live: figures } satisfies LiveEdgeData;
+			flow.class = figures.fused ? 'live-edge fused' : `live-edge live-${figures.level}`;
 		}
 		return flow;
 	});
