@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compile } from '../compiler';
+import type { PipelineDocument } from '../graph/document';
 import { startPipeline } from '../compiler/execute';
 import { createNodeWorkerPool } from '../runtime/scheduler/node-pool';
 import type { WorkerPool } from '../runtime/scheduler/worker-pool';
@@ -81,6 +82,46 @@ describe('slow (debug node)', () => {
 		const out = (await results(doc, pool, { batchRows: 64, workers: 2 })).get('tbl') as TableResult;
 		expect(out.total).toBe(100);
 		expect(out.rows.map((r) => r[0])).toEqual(Array.from({ length: 100 }, (_, i) => i * 3));
+	});
+
+	/** Rates of one 1 s window of `doc`'s run once batches flow, then cancels the run. */
+	async function window(doc: PipelineDocument) {
+		const started = startPipeline(doc, pool, { workers: 2, batchRows: 1000 });
+		const run = started.run!;
+		const plan = started.compiled.plan!;
+		const slowStage = plan.origins.findIndex((o) => o.nodes.includes('slow'));
+		const ring = (test: (e: PipelineDocument['edges'][number]) => boolean) =>
+			plan.edgeRings.get(doc.edges.find(test)!.id)![0];
+		const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+		// Wait until batches flow (workers may still be booting), then measure one 1 s window.
+		while (run.metrics.snapshot().stages[slowStage].batchesIn < 5) await sleep(20);
+		await sleep(300);
+		const sampler = run.sampler();
+		sampler.sample();
+		await sleep(1000);
+		const rates = sampler.sample()!;
+		run.cancel();
+		expect((await started.outcome).status).toBe('cancelled');
+		return {
+			rates,
+			slowStage,
+			before: ring((e) => e.to.node === 'slow'),
+			after: ring((e) => e.from.node === 'slow')
+		};
+	}
+
+	it('is the bottleneck in the middle of a line: the edge before it HIGH, the edge after OK', async () => {
+		const doc = line(
+			gen(2_000_000),
+			{ id: 'slow', kind: 'slow', params: { msPerBatch: 10 } },
+			{ id: 'f', kind: 'filter', params: { expression: 'id % 2 == 0' } },
+			{ id: 'tbl', kind: 'table' }
+		);
+		const { rates, slowStage, before, after } = await window(doc);
+		expect(rates.edges[before].level).toBe('HIGH');
+		expect(rates.edges[after].level).toBe('OK');
+		expect(rates.bottleneck?.stage).toBe(slowStage);
+		expect(rates.stages[slowStage].busyRatio).toBeGreaterThan(0.8);
 	});
 
 	it('stops sleeping when the run is cancelled, even mid-way through a 10 s batch', async () => {
