@@ -61,6 +61,14 @@ export function edgeLabel(e: {
 
 export type SortDirection = 'asc' | 'desc';
 
+/** A column of the panel's tables: which field, its header, how it reads. */
+export interface Column<R> {
+	key: keyof R & string;
+	label: string;
+	format?: (value: R[keyof R], row: R) => string;
+	numeric?: boolean;
+}
+
 /**
  * `rows` sorted by `key` (numbers numerically, anything else as text, nulls last either way);
  * a stable copy, ties kept in their original order.
