@@ -85,8 +85,8 @@ describe('slow (debug node)', () => {
 	});
 
 	/** Rates of one 1 s window of `doc`'s run once batches flow, then cancels the run. */
-	async function window(doc: PipelineDocument) {
-		const started = startPipeline(doc, pool, { workers: 2, batchRows: 1000 });
+	async function window(doc: PipelineDocument, workers = 2) {
+		const started = startPipeline(doc, pool, { workers, batchRows: 1000 });
 		const run = started.run!;
 		const plan = started.compiled.plan!;
 		const slowStage = plan.origins.findIndex((o) => o.nodes.includes('slow'));
@@ -105,6 +105,7 @@ describe('slow (debug node)', () => {
 		return {
 			rates,
 			slowStage,
+			into: plan.edgeRings.get(doc.edges.find((e) => e.to.node === 'slow')!.id)!,
 			before: ring((e) => e.to.node === 'slow'),
 			after: ring((e) => e.from.node === 'slow')
 		};
@@ -122,6 +123,35 @@ describe('slow (debug node)', () => {
 		expect(rates.edges[after].level).toBe('OK');
 		expect(rates.bottleneck?.stage).toBe(slowStage);
 		expect(rates.stages[slowStage].busyRatio).toBeGreaterThan(0.8);
+	});
+
+	it('is the bottleneck just before the sink, with every edge into it HIGH', async () => {
+		// The filter runs as two instances, one of them on the slow stage's worker.
+		const doc = line(
+			gen(2_000_000),
+			{ id: 'f', kind: 'filter', params: { expression: 'id >= 0' } },
+			{ id: 'slow', kind: 'slow', params: { msPerBatch: 10 } },
+			{ id: 'tbl', kind: 'table' }
+		);
+		const { rates, slowStage, into } = await window(doc);
+		expect(into.length).toBe(2);
+		for (const ring of into) expect(rates.edges[ring].level).toBe('HIGH');
+		expect(rates.bottleneck?.stage).toBe(slowStage);
+	});
+
+	it('is the bottleneck on a single worker too, the edge before it HIGH', async () => {
+		// Every stage on one worker: the source fills the slow stage's input ring, then waits.
+		const doc = line(
+			gen(2_000_000),
+			{ id: 'slow', kind: 'slow', params: { msPerBatch: 10 } },
+			{
+				id: 'tbl',
+				kind: 'table'
+			}
+		);
+		const { rates, slowStage, before } = await window(doc, 1);
+		expect(rates.edges[before].level).toBe('HIGH');
+		expect(rates.bottleneck?.stage).toBe(slowStage);
 	});
 
 	it('stops sleeping when the run is cancelled, even mid-way through a 10 s batch', async () => {

@@ -41,6 +41,8 @@ const YIELD_EVERY_MS = 4;
 /** Longest park; anything that lets a stage move (a batch, room, a buffer back, a stop) is a
  * message and ends the park sooner. */
 const PARK_MS = 20;
+/** How long one stage may keep stepping in a pass while it moves. */
+const SLICE_MS = 1;
 const POST_METRICS_EVERY_MS = 250;
 
 export async function fallbackHostRun(
@@ -160,7 +162,15 @@ export async function fallbackHostRun(
 			let moved = false;
 			let allDone = true;
 			for (const stage of stages) {
-				if (stage.step()) moved = true;
+				// A stage that moves steps again within a short slice, so a fast stage sharing the
+				// worker with a slow one fills the ring between them and is then seen held by it
+				// (backpressure), as it would be on a worker of its own. One slow kernel call ends
+				// its own slice, so a slow stage still gets one step per pass.
+				const sliceEnd = performance.now() + SLICE_MS;
+				while (stage.step()) {
+					moved = true;
+					if (performance.now() >= sliceEnd) break;
+				}
 				if (!stage.done) allDone = false;
 			}
 			if (allDone) {

@@ -33,6 +33,8 @@ import { HELD, StageFailed, StageRunner, accountTurn } from './stage';
 
 const YIELD_EVERY_MS = 20;
 const PARK_MS = 20;
+/** How long one stage may keep stepping in a pass while it moves. */
+const SLICE_MS = 1;
 const MEMORY_RETRY_MS = 1;
 /** How often the worker's heap and pool figures are copied into the metrics block. */
 export const WORKER_SAMPLE_MS = 100;
@@ -129,7 +131,15 @@ export async function hostRun(spec: RunSpec, options: HostOptions): Promise<Host
 			let allDone = true;
 			let heldOnMemory = false;
 			for (const stage of stages) {
-				if (stage.step()) moved = true;
+				// A stage that moves steps again within a short slice, so a fast stage sharing the
+				// worker with a slow one fills the ring between them and is then seen held by it
+				// (backpressure), as it would be on a worker of its own. One slow kernel call ends
+				// its own slice, so a slow stage still gets one step per pass.
+				const sliceEnd = performance.now() + SLICE_MS;
+				while (stage.step()) {
+					moved = true;
+					if (performance.now() >= sliceEnd) break;
+				}
 				if (!stage.done) allDone = false;
 				if (stage.held === HELD.MEMORY) heldOnMemory = true;
 			}
