@@ -28,7 +28,8 @@ export default defineConfig({
 	webServer: {
 		command: 'node server.js',
 		url: `http://127.0.0.1:${PORT}/`,
-		env: { PORT: String(PORT), HOST: '127.0.0.1' },
+		// The fetch proxy may reach loopback only for data-io.spec.ts's test server (127.0.0.1/32).
+		env: { PORT: String(PORT), HOST: '127.0.0.1', SLUICE_FETCH_ALLOW: '127.0.0.1/32' },
 		reuseExistingServer: false,
 		timeout: 60_000
 	}

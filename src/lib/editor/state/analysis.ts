@@ -61,7 +61,7 @@ function withoutRepeats(diagnostics: readonly Diagnostic[]): Diagnostic[] {
 
 /** Compiles documents for the editor, reusing the last result when only positions changed. */
 export class Analyser {
-	#last: { doc: PipelineDocument; analysis: Analysis } | null = null;
+	#last: { doc: PipelineDocument; analysis: Analysis; datasets?: number } | null = null;
 
 	constructor(
 		readonly options: Partial<CompileOptions> = {},
@@ -70,8 +70,10 @@ export class Analyser {
 
 	analyse(doc: PipelineDocument): Analysis {
 		const last = this.#last;
-		if (last !== null && sameForCompiler(last.doc, doc)) {
-			this.#last = { doc, analysis: last.analysis };
+		// A context with a `version` (the editor's datasets) changes schemas under the same doc.
+		const datasets = (this.ctx as { version?: number } | undefined)?.version;
+		if (last !== null && last.datasets === datasets && sameForCompiler(last.doc, doc)) {
+			this.#last = { doc, analysis: last.analysis, datasets };
 			return last.analysis;
 		}
 		let compiled: CompileResult;
@@ -90,7 +92,7 @@ export class Analyser {
 			byNode: group(diagnostics, 'node'),
 			byEdge: group(diagnostics, 'edge')
 		};
-		this.#last = { doc, analysis };
+		this.#last = { doc, analysis, datasets };
 		return analysis;
 	}
 }
