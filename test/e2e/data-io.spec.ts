@@ -93,6 +93,24 @@ test('a CSV file dropped on the canvas becomes a previewed CSV source', async ({
 	expect(rows).toEqual(
 		PEOPLE.slice(0, rows.length).map((p) => [String(p.id), p.name, String(p.score ?? 'null')])
 	);
+
+	// The file is not saved in the pipeline: reopened, the node asks for it again, and takes it.
+	await expect(page.getByTestId('save-status')).toHaveText('Saved', { timeout: 10_000 });
+	await page.reload();
+	const missing = card(page, 'csv-1').getByTestId('dataset-missing');
+	await expect(missing).toContainText("file 'people.csv' must be provided again", {
+		timeout: 15_000
+	});
+	await missing.locator('input[type=file]').setInputFiles({
+		name: 'people.csv',
+		mimeType: 'text/csv',
+		buffer: Buffer.from(csv)
+	});
+	await expect(missing).toHaveCount(0);
+	await card(page, 'csv-1').click();
+	await expect(page.getByTestId('preview-row-count')).toHaveAttribute('data-rows', '40', {
+		timeout: 20_000
+	});
 });
 
 test.describe('a Parquet file by URL', () => {
