@@ -1,11 +1,14 @@
-// `npm run bench -- channel [--seconds=1.2]`: batches between two Node worker_threads through
+// `npm run bench -- channel [--seconds=1.2] [--rounds=3]`: batches between two Node worker_threads through
 // the engine's shared-memory pool + SPSC ring (blocking push/pop that park on doorbells),
 // beside postMessage with structured clone, with transfer of a fresh buffer, and with transfer
 // and recycling (the best postMessage can do), at 1 KiB, 64 KiB and 1 MiB; then round-trip
 // latency at 1 KiB, and heap growth and pool hit rate over 1M batches. See bench/channel/.
 //
 // Each throughput case runs a short pilot (which also warms the JIT), then a stream sized from
-// the pilot's rate to take about `--seconds`, timed by the consumer after a warm-up.
+// the pilot's rate to take about `--seconds`, timed by the consumer after a warm-up. On a machine
+// shared with other work a single stream is at the mercy of whatever else runs, so every method
+// streams once per round, in turn, for `--rounds` rounds; the table shows each method's median,
+// and stderr every round (best, median, and the per-round ratio to transfer+recycle).
 // Ring payloads are not copied (the block is the batch), so GB/s counts payload bytes handed
 // over, as it does for transfer.
 import { RingChannel } from '../src/lib/runtime/channel/ring';
@@ -72,23 +75,66 @@ async function flow(
 	return { rate: count / c.seconds!, producer: p, consumer: c };
 }
 
-/** Pilot, then a stream sized to take about `seconds`; batches per second. */
-async function throughput(
+interface Sized {
+	warmup: number;
+	count: number;
+}
+
+/** A pilot (which also warms the JIT), then the stream length that takes about `seconds`. */
+async function sizeStream(
 	peers: Peers,
 	method: Method,
 	payload: number,
 	seconds: number,
 	pool?: MemoryPool
-): Promise<number> {
+): Promise<Sized> {
 	// Copying 1 MiB per batch (clone, zeroing a fresh buffer) is slow: a shorter pilot there.
 	const copies = payload >= MiB && method !== 'ring' && method !== 'recycle';
 	const pilot = method === 'ring' ? 40_000 : copies ? 400 : 4_000;
 	const guess = (await flow(peers, method, payload, pilot / 2, pilot / 2, pool)).rate;
 	const count = Math.max(200, Math.min(20_000_000, Math.round(guess * seconds)));
-	const warmup = Math.max(16, Math.round(guess * 0.1));
-	const { rate } = await flow(peers, method, payload, warmup, count, pool);
-	log(`  ${NAMES[method]} ${sizeName(payload)}: ${count} batches, ${Math.round(rate)} batches/s`);
-	return rate;
+	return { warmup: Math.max(16, Math.round(guess * 0.1)), count };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+
+/**
+ * Batches per second of every method at `payload`: `rounds` rounds, each running every method
+ * once in turn, so a burst of load from other processes hits all methods alike; the median.
+ */
+async function throughputs(
+	peers: Peers,
+	payload: number,
+	seconds: number,
+	rounds: number
+): Promise<Record<Method, number>> {
+	const pool = poolFor(payload);
+	const sized = {} as Record<Method, Sized>;
+	const rates = {} as Record<Method, number[]>;
+	for (const method of METHODS) {
+		sized[method] = await sizeStream(peers, method, payload, seconds, pool);
+		rates[method] = [];
+	}
+	for (let round = 0; round < rounds; round++) {
+		for (const method of METHODS) {
+			const { warmup, count } = sized[method];
+			rates[method].push((await flow(peers, method, payload, warmup, count, pool)).rate);
+		}
+	}
+	const result = {} as Record<Method, number>;
+	for (const method of METHODS) {
+		const all = rates[method];
+		result[method] = median(all);
+		const list = all.map((r) => Math.round(r)).join(', ');
+		log(
+			`  ${NAMES[method]} ${sizeName(payload)}: ${sized[method].count} batches; batches/s median ${Math.round(result[method])}, best ${Math.round(Math.max(...all))} (${list})`
+		);
+	}
+	const ratios = rates.ring.map((r, i) => r / rates.recycle[i]);
+	log(
+		`  ratio to ${NAMES.recycle} per round: ${ratios.map((r) => r.toFixed(2)).join(', ')} (median ${median(ratios).toFixed(2)}, best ${Math.max(...ratios).toFixed(2)})`
+	);
+	return result;
 }
 
 async function roundTrips(peers: Peers, pool: MemoryPool) {
@@ -112,15 +158,16 @@ export async function run(args: string[]): Promise<BenchRow[]> {
 	const seconds = secondsArg ? Number(secondsArg.slice('--seconds='.length)) : 1.2;
 	if (!(seconds > 0))
 		throw new RangeError(`--seconds must be a positive number, got ${secondsArg}`);
+	const roundsArg = args.find((a) => a.startsWith('--rounds='));
+	const rounds = roundsArg ? Number(roundsArg.slice('--rounds='.length)) : 3;
+	if (!(Number.isInteger(rounds) && rounds >= 1))
+		throw new RangeError(`--rounds must be a positive integer, got ${roundsArg}`);
 	const peers = new Peers();
 	const rows: BenchRow[] = [];
 	try {
 		for (const payload of PAYLOADS) {
-			log(`throughput ${sizeName(payload)}`);
-			const pool = poolFor(payload);
-			const rate = {} as Record<Method, number>;
-			for (const method of METHODS)
-				rate[method] = await throughput(peers, method, payload, seconds, pool);
+			log(`throughput ${sizeName(payload)}, median of ${rounds} rounds`);
+			const rate = await throughputs(peers, payload, seconds, rounds);
 			const cse = `throughput ${sizeName(payload)}`;
 			const gb = (r: number) => (r * payload) / 1e9;
 			const higherIsBetter = true;
