@@ -51,6 +51,9 @@ function stageRates(over: Partial<StageRates> = {}): StageRates {
 		rowsOutPerSec: 0,
 		batchesInPerSec: 0,
 		batchesOutPerSec: 0,
+		bytesRead: 0,
+		bytesTotal: 0,
+		progress: null,
 		...over
 	};
 }
@@ -67,7 +70,8 @@ function ratesFor(
 		edges: plan.rings.map((_, i) => edgeRates(edges[i])),
 		stages: plan.stages.map((_, i) => stageRates(stages[i])),
 		workers: [],
-		bottleneck
+		bottleneck,
+		bytes: { bytesRead: 0, bytesTotal: 0, progress: null }
 	};
 }
 

@@ -4,17 +4,19 @@
 // (arrow/arrow-columns.ts) and copied into pool blocks by PendingBatches.
 //
 // produce() never blocks: it writes a waiting batch, or takes the next decoded one, or answers
-// 'blocked' while the reader waits for bytes. Only instance 0 reads.
+// 'blocked' while the reader waits for bytes. Only instance 0 reads. Progress: the bytes the
+// reader took from the ChunkSource (counted on the event loop, reported from produce()).
 import type { RecordBatch } from 'apache-arrow';
 import type { FrameSchema } from '../../runtime/batch/types';
 import type { Kernel, KernelSetup } from '../../runtime/scheduler/kernel';
 import { arrowBatchView, planArrowColumns, type ArrowColumnPlan } from '../arrow/arrow-columns';
 import { openArrowStream } from '../arrow/arrow-read';
-import { openChunks } from './source-bytes';
+import { openChunks, type ChunkSource } from './source-bytes';
 import { frameLimit } from './source-csv';
 import { PendingBatches } from './source-emit';
 import { AsyncPump, chunkStream } from './source-async';
 import { locateSource } from './source-locate';
+import { ByteProgress } from './source-progress';
 
 /** Decoded batches read ahead. */
 const READ_AHEAD = 4;
@@ -26,10 +28,13 @@ export interface ArrowReadSpec {
 
 async function* decoded(
 	spec: ArrowReadSpec,
-	plans: { value: ArrowColumnPlan[] | null }
+	plans: { value: ArrowColumnPlan[] | null },
+	chunks: ChunkSource,
+	progress: ByteProgress
 ): AsyncGenerator<RecordBatch> {
 	const { source, schema } = spec;
-	const stream = await openArrowStream(chunkStream(openChunks(locateSource(source))), source);
+	const bytes = chunkStream(chunks, (n) => progress.add(n));
+	const stream = await openArrowStream(bytes, source);
 	const names = stream.schema.fields.map((f) => f.name);
 	if (names.length !== schema.names.length || names.some((n, i) => n !== schema.names[i]))
 		throw new Error(
@@ -44,18 +49,28 @@ export function arrowReadKernel(spec: ArrowReadSpec, setup: KernelSetup): Kernel
 	const pending = new PendingBatches(spec.schema, frameLimit(setup.budgetBytes), spec.source);
 	const plans: { value: ArrowColumnPlan[] | null } = { value: null };
 	let pump: AsyncPump<RecordBatch> | null = null;
+	let chunks: ChunkSource | null = null;
 	let done = setup.instance > 0;
+	const progress = new ByteProgress();
 	return {
 		produce(ctx) {
 			if (pending.length > 0) return pending.writeNext(ctx);
 			if (done) return 'done';
-			pump ??= new AsyncPump(decoded(spec, plans), READ_AHEAD);
+			if (pump === null) {
+				chunks = openChunks(locateSource(spec.source));
+				pump = new AsyncPump(decoded(spec, plans, chunks, progress), READ_AHEAD);
+			}
 			const batch = pump.poll();
 			if (batch === undefined) {
-				if (!pump.done) return 'blocked';
+				if (!pump.done) {
+					progress.report(ctx, chunks!.totalBytes);
+					return 'blocked';
+				}
 				done = true;
+				progress.report(ctx, chunks!.totalBytes, true);
 				return 'done';
 			}
+			progress.report(ctx, chunks!.totalBytes);
 			pending.push(arrowBatchView(batch, plans.value!));
 			return pending.length > 0 ? pending.writeNext(ctx) : 'more';
 		},

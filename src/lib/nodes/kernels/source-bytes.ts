@@ -14,6 +14,10 @@
 // - NodeFetchChunks (Node, source-fetch-node.ts): the same over a helper thread, because a
 //   Node stage host's yields do not let socket I/O progress.
 //
+// `totalBytes` is what the source will deliver in all, for the progress bar: a file's size, a
+// Blob's size, a response's Content-Length (-1 when the response is chunked or compressed, or
+// until its headers arrive).
+//
 // `readPrefix` reads the first bytes of a source (schema probing on the main thread).
 import type * as Fs from 'node:fs';
 import type * as WorkerThreads from 'node:worker_threads';
@@ -30,6 +34,8 @@ export interface ChunkSource {
 	poll(): Uint8Array | null;
 	/** True once every chunk was returned. */
 	readonly ended: boolean;
+	/** Bytes the source delivers in all; -1 while (or when) it is not known. */
+	readonly totalBytes: number;
 	/** Stops reading and frees the file or connection; safe to call twice. */
 	close(): void;
 }
@@ -40,6 +46,7 @@ function describe(error: unknown): string {
 
 class FileChunks implements ChunkSource {
 	ended = false;
+	totalBytes = -1;
 	private fd = -1;
 	private readonly buffer = new Uint8Array(FILE_CHUNK_BYTES);
 
@@ -51,7 +58,10 @@ class FileChunks implements ChunkSource {
 	poll(): Uint8Array | null {
 		if (this.ended) return null;
 		try {
-			if (this.fd < 0) this.fd = this.fs.openSync(this.path, 'r');
+			if (this.fd < 0) {
+				this.fd = this.fs.openSync(this.path, 'r');
+				this.totalBytes = this.fs.fstatSync(this.fd).size;
+			}
 			const n = this.fs.readSync(this.fd, this.buffer, 0, this.buffer.length, null);
 			if (n > 0) return this.buffer.subarray(0, n);
 		} catch (error) {
@@ -69,8 +79,15 @@ class FileChunks implements ChunkSource {
 	}
 }
 
+/** A body to read and the bytes it will deliver (-1 when not known). */
+export interface OpenedBody {
+	body: ReadableStream<Uint8Array>;
+	total: number;
+}
+
 class FetchChunks implements ChunkSource {
 	ended = false;
+	totalBytes = -1;
 	private started = false;
 	private pumping = false;
 	private bodyDone = false;
@@ -84,9 +101,8 @@ class FetchChunks implements ChunkSource {
 	/** `opener` starts the body (a fetch, a Blob's stream); `url` names it in errors. */
 	constructor(
 		private readonly url: string,
-		private readonly opener: (signal: AbortSignal) => Promise<ReadableStream<Uint8Array>> = (
-			signal
-		) => fetchBody(url, signal),
+		private readonly opener: (signal: AbortSignal) => Promise<OpenedBody> = (signal) =>
+			fetchBody(url, signal),
 		private readonly verb = 'fetch'
 	) {}
 
@@ -120,7 +136,9 @@ class FetchChunks implements ChunkSource {
 
 	private async open(): Promise<void> {
 		try {
-			this.reader = (await this.opener(this.abort.signal)).getReader();
+			const opened = await this.opener(this.abort.signal);
+			this.totalBytes = opened.total;
+			this.reader = opened.body.getReader();
 		} catch (error) {
 			this.pumping = false;
 			this.fail(error);
@@ -161,19 +179,36 @@ class FetchChunks implements ChunkSource {
 	}
 }
 
-async function fetchBody(url: string, signal: AbortSignal): Promise<ReadableStream<Uint8Array>> {
+async function fetchBody(url: string, signal: AbortSignal): Promise<OpenedBody> {
 	const response = await fetch(url, { signal });
 	if (!response.ok)
 		throw new Error(`the server answered HTTP ${response.status} ${response.statusText}`);
 	if (!response.body) throw new Error('the response has no body');
-	return response.body;
+	return { body: response.body, total: contentLength(response.headers) };
+}
+
+/**
+ * The body's size from its headers, or -1: no Content-Length (chunked), or a Content-Encoding
+ * (fetch hands over the decoded bytes, which the encoded length does not count).
+ */
+export function contentLength(headers: { get(name: string): string | null }): number {
+	const encoding = headers.get('content-encoding');
+	if (encoding !== null && encoding.trim().toLowerCase() !== 'identity') return -1;
+	const text = headers.get('content-length');
+	if (text === null || !/^\s*\d+\s*$/.test(text)) return -1;
+	const n = Number(text);
+	return Number.isSafeInteger(n) ? n : -1;
 }
 
 /** A chunk source over `location` (files need Node). */
 export function openChunks(location: ByteLocation): ChunkSource {
 	if (location.kind === 'blob') {
 		const blob = location.blob;
-		return new FetchChunks(location.name, async () => blob.stream(), 'read');
+		return new FetchChunks(
+			location.name,
+			async () => ({ body: blob.stream(), total: blob.size }),
+			'read'
+		);
 	}
 	if (location.kind === 'url') {
 		if (!isNodeRuntime()) return new FetchChunks(location.url);

@@ -18,6 +18,8 @@
 // row it re-reads the bytes before its range once to turn its line number into the file's.
 // A split instance that meets a line break inside a quoted field fails the run (the split
 // may have cut that field), naming `parallel: false` as the way to read such a file.
+// Progress: each instance reports the bytes it took of its share (the whole file, or its byte
+// range, so a split file's instances add up to its size) through source-progress.ts.
 // Frames are cut so no frame exceeds `frameLimit(budget)`, which stays below the pool's largest
 // block class for that budget.
 import { NO_BLOCK, type BatchView, type ColumnView } from '../../runtime/contracts';
@@ -33,6 +35,7 @@ import type {
 import { CsvError, CsvParser, shiftLines, type CsvOptions } from '../csv';
 import { openChunks, type ChunkSource } from './source-bytes';
 import { locateSource } from './source-locate';
+import { ByteProgress } from './source-progress';
 import { linesBefore, planShare, SPLIT_SAMPLE_BYTES, type CsvShare } from './source-range';
 
 /** Chunks fed to the parser per produce() call before it yields with 'more'. */
@@ -100,6 +103,7 @@ export function csvReadKernel(spec: CsvReadSpec, setup: KernelSetup): Kernel {
 	let pending: BatchView[] = [];
 	let inputDone = false;
 	let checked = false;
+	const progress = new ByteProgress();
 
 	function parse(step: () => BatchView[]): void {
 		let batches: BatchView[];
@@ -205,16 +209,22 @@ export function csvReadKernel(spec: CsvReadSpec, setup: KernelSetup): Kernel {
 			for (let k = 0; k < CHUNKS_PER_CALL && pending.length === 0; k++) {
 				const chunk = chunks!.poll();
 				if (chunk !== null) {
+					progress.add(chunk.length);
 					parse(() => parser!.push(chunk));
 					continue;
 				}
-				if (!chunks!.ended) return 'blocked';
+				if (!chunks!.ended) {
+					progress.report(ctx, chunks!.totalBytes);
+					return 'blocked';
+				}
 				parse(() => parser!.finish());
 				inputDone = true;
+				progress.report(ctx, chunks!.totalBytes, true);
 				chunks!.close();
 				if (!checked) checkHeader(parser!.schema()?.names ?? []);
 				break;
 			}
+			if (!inputDone) progress.report(ctx, chunks!.totalBytes);
 			if (pending.length > 0) return writeFirst(ctx);
 			return inputDone ? 'done' : 'more';
 		},

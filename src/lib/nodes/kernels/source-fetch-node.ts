@@ -26,6 +26,11 @@ port.on('message', (n) => {
 		const response = await fetch(url);
 		if (!response.ok) throw new Error('the server answered HTTP ' + response.status + ' ' + response.statusText);
 		if (!response.body) throw new Error('the response has no body');
+		const encoding = response.headers.get('content-encoding');
+		const length = response.headers.get('content-length');
+		const plain = encoding === null || encoding.trim().toLowerCase() === 'identity';
+		const size = length === null || length.trim() === '' ? NaN : Number(length);
+		port.postMessage({ total: plain && Number.isSafeInteger(size) && size >= 0 ? size : -1 });
 		const reader = response.body.getReader();
 		for (;;) {
 			while (credit <= 0) await new Promise((resolve) => (wake = resolve));
@@ -45,10 +50,12 @@ port.on('message', (n) => {
 })();
 `;
 
-type HelperMessage = { chunk: Uint8Array } | { done: true } | { error: string };
+type HelperMessage = { chunk: Uint8Array } | { total: number } | { done: true } | { error: string };
 
 export class NodeFetchChunks implements ChunkSource {
 	ended = false;
+	/** The response's Content-Length once its headers came (-1 before, or when it has none). */
+	totalBytes = -1;
 	private port: WorkerThreads.MessagePort | null = null;
 	private worker: WorkerThreads.Worker | null = null;
 	private failure: Error | null = null;
@@ -63,9 +70,13 @@ export class NodeFetchChunks implements ChunkSource {
 		if (this.failure) throw this.failure;
 		if (this.ended) return null;
 		if (this.port === null) this.start();
-		const received = this.threads.receiveMessageOnPort(this.port!);
-		if (received === undefined) return null;
-		const message = received.message as HelperMessage;
+		let message: HelperMessage | undefined;
+		for (;;) {
+			message = this.threads.receiveMessageOnPort(this.port!)?.message as HelperMessage;
+			if (message === undefined) return null;
+			if (!('total' in message)) break;
+			this.totalBytes = message.total; // the headers came: sent once, before any chunk
+		}
 		if ('chunk' in message) {
 			this.port!.postMessage(message.chunk.byteLength); // credit: these bytes left the queue
 			return message.chunk;

@@ -7,6 +7,8 @@
 // CHUNKS_PER_CALL chunks until a batch is complete, answering 'blocked' while bytes are on their
 // way (as the CSV kernel does). Only instance 0 reads; other instances produce nothing.
 //
+// Progress: the bytes taken from the ChunkSource against its total (source-progress.ts).
+//
 // Errors name the source, the line (NDJSON) or element and byte offset (array), the column and
 // what is wrong; with badRows 'skip' a record that cannot be read is dropped instead.
 import type { FrameSchema } from '../../runtime/batch/types';
@@ -18,6 +20,7 @@ import { openChunks, type ChunkSource } from './source-bytes';
 import { frameLimit } from './source-csv';
 import { PendingBatches } from './source-emit';
 import { locateSource } from './source-locate';
+import { ByteProgress } from './source-progress';
 
 const CHUNKS_PER_CALL = 8;
 
@@ -37,6 +40,7 @@ export function jsonReadKernel(spec: JsonReadSpec, setup: KernelSetup): Kernel {
 	let builder: BatchBuilder | null = null;
 	let chunks: ChunkSource | null = null;
 	let inputDone = setup.instance > 0;
+	const progress = new ByteProgress();
 
 	function fail(message: string): never {
 		throw new Error(`'${source}' ${message}`);
@@ -98,16 +102,22 @@ export function jsonReadKernel(spec: JsonReadSpec, setup: KernelSetup): Kernel {
 			for (let k = 0; k < CHUNKS_PER_CALL && pending.length === 0; k++) {
 				const chunk = chunks.poll();
 				if (chunk !== null) {
+					progress.add(chunk.length);
 					guarded(() => feed(splitter.push(chunk)));
 					continue;
 				}
-				if (!chunks.ended) return 'blocked';
+				if (!chunks.ended) {
+					progress.report(ctx, chunks.totalBytes);
+					return 'blocked';
+				}
 				guarded(() => feed(splitter.finish()));
 				if (builder!.length > 0) pending.push(builder!.take());
 				inputDone = true;
+				progress.report(ctx, chunks.totalBytes, true);
 				chunks.close();
 				break;
 			}
+			if (!inputDone) progress.report(ctx, chunks.totalBytes);
 			if (pending.length > 0) return pending.writeNext(ctx);
 			return inputDone ? 'done' : 'more';
 		},

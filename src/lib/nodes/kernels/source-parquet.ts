@@ -5,18 +5,23 @@
 // into pool blocks. At most READ_AHEAD batches wait decoded, plus the row group being read.
 //
 // The decoding runs on the worker's event loop (AsyncPump): produce() never blocks, answering
-// 'blocked' while the next row group is on its way. Only instance 0 reads.
-import { parquetMetadataAsync, parquetRead, type FileMetaData } from 'hyparquet';
+// 'blocked' while the next row group is on its way. Only instance 0 reads. Progress: the
+// distinct bytes fetched so far (ByteRanges: hyparquet's footer prefetch and the column chunks
+// may overlap, and RangeBuffer.bytesRead counts both) of the file's size (its stat, its Blob's
+// size, or the Content-Range of the first Range probe). Column projection skips the chunks of
+// columns not read, so a run that reads some of the columns ends below the file's size.
+import { parquetMetadataAsync, parquetRead, type AsyncBuffer, type FileMetaData } from 'hyparquet';
 import type { BatchView } from '../../runtime/contracts';
 import type { FrameSchema } from '../../runtime/batch/types';
-import type { Kernel, KernelSetup } from '../../runtime/scheduler/kernel';
+import type { Kernel, KernelContext, KernelSetup } from '../../runtime/scheduler/kernel';
 import { BatchBuilder } from '../formats/column-build';
-import { openRangeBuffer } from '../parquet/parquet-buffer';
+import { openRangeBuffer, type RangeBuffer } from '../parquet/parquet-buffer';
 import { PARQUET_PARSERS, parquetFrameSchema } from '../parquet/parquet-types';
 import { frameLimit } from './source-csv';
 import { PendingBatches } from './source-emit';
 import { AsyncPump } from './source-async';
 import { locateSource } from './source-locate';
+import { ByteProgress } from './source-progress';
 
 const READ_AHEAD = 4;
 
@@ -49,14 +54,63 @@ function checkColumns(metadata: FileMetaData, spec: ParquetReadSpec): void {
 	}
 }
 
+/** The file being read, for the kernel's progress reports (set once it is open). */
+interface Opened {
+	buffer: RangeBuffer | null;
+	fetched: ByteRanges;
+}
+
+/** The union of byte ranges fetched: a sorted list of disjoint [start, end) pairs. */
+export class ByteRanges {
+	private readonly starts: number[] = [];
+	private readonly ends: number[] = [];
+	/** Bytes covered by the union. */
+	total = 0;
+
+	add(start: number, end: number): void {
+		if (!(end > start)) return;
+		let i = 0;
+		while (i < this.ends.length && this.ends[i] < start) i++;
+		// Merge every range from i that touches [start, end).
+		let j = i;
+		while (j < this.starts.length && this.starts[j] <= end) {
+			start = Math.min(start, this.starts[j]);
+			end = Math.max(end, this.ends[j]);
+			this.total -= this.ends[j] - this.starts[j];
+			j++;
+		}
+		this.starts.splice(i, j - i, start);
+		this.ends.splice(i, j - i, end);
+		this.total += end - start;
+	}
+}
+
+/** `buffer` as hyparquet reads it, noting each range once its bytes came. */
+function counted(buffer: RangeBuffer, fetched: ByteRanges): AsyncBuffer {
+	return {
+		byteLength: buffer.byteLength,
+		slice(start: number, end?: number) {
+			const note = (bytes: ArrayBuffer) => {
+				fetched.add(start, start + bytes.byteLength);
+				return bytes;
+			};
+			const got = buffer.slice(start, end);
+			return got instanceof Promise ? got.then(note) : note(got);
+		}
+	};
+}
+
 async function* parquetBatches(
 	spec: ParquetReadSpec,
-	batchRows: number
+	batchRows: number,
+	opened: Opened
 ): AsyncGenerator<BatchView> {
 	const { source, schema } = spec;
 	const buffer = await openRangeBuffer(locateSource(source));
+	opened.buffer = buffer;
+	const file = counted(buffer, opened.fetched);
 	try {
-		const metadata = await parquetMetadataAsync(buffer, { parsers: PARQUET_PARSERS });
+		const metadata = await parquetMetadataAsync(file, { parsers: PARQUET_PARSERS });
 		checkColumns(metadata, spec);
 		let groupStart = 0;
 		for (let g = 0; g < metadata.row_groups.length; g++) {
@@ -66,7 +120,7 @@ async function* parquetBatches(
 			);
 			try {
 				await parquetRead({
-					file: buffer,
+					file,
 					metadata,
 					columns: schema.names,
 					rowStart: groupStart,
@@ -107,15 +161,26 @@ export function parquetReadKernel(spec: ParquetReadSpec, setup: KernelSetup): Ke
 	const pending = new PendingBatches(spec.schema, frameLimit(setup.budgetBytes), spec.source);
 	let pump: AsyncPump<BatchView> | null = null;
 	let done = setup.instance > 0;
+	const opened: Opened = { buffer: null, fetched: new ByteRanges() };
+	const progress = new ByteProgress();
+	/** Reports the bytes fetched so far (the count survives the buffer's close). */
+	function report(ctx: KernelContext, final = false): void {
+		const buffer = opened.buffer;
+		if (buffer === null) return;
+		progress.set(opened.fetched.total);
+		progress.report(ctx, buffer.byteLength, final);
+	}
 	return {
 		produce(ctx) {
 			if (pending.length > 0) return pending.writeNext(ctx);
 			if (done) return 'done';
-			pump ??= new AsyncPump(parquetBatches(spec, ctx.batchRows), READ_AHEAD);
+			pump ??= new AsyncPump(parquetBatches(spec, ctx.batchRows, opened), READ_AHEAD);
 			const batch = pump.poll();
+			report(ctx);
 			if (batch === undefined) {
 				if (!pump.done) return 'blocked';
 				done = true;
+				report(ctx, true);
 				return 'done';
 			}
 			pending.push(batch);

@@ -96,6 +96,8 @@ export function planShare(
 /** Bytes [start, end) of an open file, chunk by chunk; closes the file at the end. */
 class FileRange implements ChunkSource {
 	ended = false;
+	/** This instance's share: the bytes of its range (the ranges add up to the file). */
+	readonly totalBytes: number;
 	private position: number;
 	private readonly buffer = new Uint8Array(FILE_CHUNK_BYTES);
 
@@ -107,6 +109,7 @@ class FileRange implements ChunkSource {
 		private readonly end: number
 	) {
 		this.position = start;
+		this.totalBytes = end - start;
 	}
 
 	poll(): Uint8Array | null {

@@ -83,6 +83,14 @@ export class LocalMetrics {
 		s.rowsOut = raise(s.rowsOut, rowsOut);
 	}
 
+	stageBytes(stage: number, bytesRead: number, bytesTotal: number): void {
+		const s = this.counters.stages[stage];
+		if (!s) return;
+		if (bytesTotal === -1 || (bytesTotal >= 0 && bytesTotal <= MAX_VALUE))
+			s.bytesTotal = bytesTotal;
+		s.bytesRead = raise(s.bytesRead, bytesRead);
+	}
+
 	workerHeap(
 		worker: number,
 		heapUsed: number,

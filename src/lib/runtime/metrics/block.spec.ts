@@ -47,8 +47,28 @@ describe('MetricsBlock writers', () => {
 			batchesIn: 12,
 			rowsIn: 1200,
 			batchesOut: 6,
-			rowsOut: 600
+			rowsOut: 600,
+			bytesRead: 0,
+			bytesTotal: 0
 		});
+	});
+
+	it("keeps a source's bytes read as a running total and its bytes to read as a gauge", () => {
+		const block = MetricsBlock.create(LAYOUT);
+		block.stageBytes(1, 65_536, -1);
+		expect(block.snapshot().stages[1]).toMatchObject({ bytesRead: 65_536, bytesTotal: -1 });
+		// The Content-Length arrived: the total becomes known; a stale smaller read is ignored.
+		block.stageBytes(1, 131_072, 1_000_000);
+		block.stageBytes(1, 100_000, 1_000_000);
+		expect(block.snapshot().stages[1]).toMatchObject({ bytesRead: 131_072, bytesTotal: 1e6 });
+		// NaN, negatives other than -1 and absurd values change nothing.
+		block.stageBytes(1, NaN, -2);
+		block.stageBytes(1, 1e300, Infinity);
+		expect(block.snapshot().stages[1]).toMatchObject({ bytesRead: 131_072, bytesTotal: 1e6 });
+		// Stage time and rows share the record but not the line: neither disturbs the other.
+		block.stageRows(1, 1, 10, 1, 10);
+		expect(block.snapshot().stages[1]).toMatchObject({ rowsOut: 10, bytesRead: 131_072 });
+		expect(block.snapshot().stages[0]).toMatchObject({ bytesRead: 0, bytesTotal: 0 });
 	});
 
 	it('stores the heap as a gauge and worker totals as running totals', () => {
@@ -137,8 +157,8 @@ describe('MetricsBlock sharing', () => {
 		expect(() => MetricsBlock.attach({ sab, layout: { ...LAYOUT, edges: 3 } })).toThrow(
 			/descriptor\.sab must be \d+ bytes/
 		);
-		// Same byte size, different split: edges × 16 slots = stages × 8 slots × 2.
-		expect(() => MetricsBlock.attach({ sab, layout: { edges: 1, stages: 5, workers: 2 } })).toThrow(
+		// Same byte size, different split: an edge and a stage both take 16 slots.
+		expect(() => MetricsBlock.attach({ sab, layout: { edges: 3, stages: 2, workers: 2 } })).toThrow(
 			TypeError
 		);
 		const plain = new ArrayBuffer(8) as unknown as SharedArrayBuffer;
@@ -155,7 +175,7 @@ describe('MetricsBlock sharing', () => {
 
 	it('keeps producer and consumer counters of an edge on separate 64-byte lines', () => {
 		expect(metricsByteLength({ edges: 1, stages: 0, workers: 0 })).toBe(64 + 128);
-		expect(metricsByteLength({ edges: 0, stages: 1, workers: 1 })).toBe(64 + 64 + 64);
+		expect(metricsByteLength({ edges: 0, stages: 1, workers: 1 })).toBe(64 + 128 + 64);
 	});
 });
 

@@ -14,8 +14,10 @@
 //   64       edges × 128: producer line (BATCHES, ROWS, BYTES, PRODUCER_BLOCKED_NS, OCCUPANCY,
 //            CAPACITY) then consumer line (CONSUMER_WAIT_NS), float64 each; producer and
 //            consumer run on different cores, so their counters never share a cache line
-//   ...      stages × 64: BUSY_NS, IDLE_NS, BACKPRESSURED_NS, BATCHES_IN, ROWS_IN,
-//            BATCHES_OUT, ROWS_OUT (float64)
+//   ...      stages × 128: time-and-rows line (BUSY_NS, IDLE_NS, BACKPRESSURED_NS, BATCHES_IN,
+//            ROWS_IN, BATCHES_OUT, ROWS_OUT) then a source's progress line (BYTES_READ,
+//            BYTES_TOTAL), float64 each; both lines have the same writer (the stage's host), the
+//            second is written only by source kernels (`stageBytes`, at most every ~64 KiB)
 //   ...      workers × 64: HEAP_USED_BYTES, OUTSIDE_POOL_BYTES, GC_PAUSE_NS, GC_COUNT,
 //            POOL_HITS, POOL_MISSES, BATCHES, REPORTED (float64; REPORTED holds the bits of
 //            worker-probe.ts REPORTED: which of the heap and GC figures the platform gives)
@@ -32,7 +34,10 @@
 //   reader's Δcounter / Δt is never negative. Event writers (edge*, stageTime) add deltas;
 //   summary writers (stageRows, workerHeap, workerAllocations) store the writer's running
 //   totals, and a total smaller than the stored one is ignored. NaN, negative and absurd
-//   values are ignored everywhere.
+//   values are ignored everywhere. BYTES_TOTAL is a gauge too: -1 = the source cannot know its
+//   size, 0 = not reported; a reader may see a new BYTES_READ with the previous BYTES_TOTAL
+//   (the stage writes the total first, so it is at most one report stale), which is why
+//   progress is clamped to 0..1 by its readers.
 // - ENABLED is an Int32 cell written with Atomics.store; writers read it with Atomics.load.
 //
 // Blocking and allocation: nothing here blocks. Writers never allocate and never throw (a bad
@@ -69,12 +74,12 @@ const LAYOUT_EDGES = 3;
 const LAYOUT_STAGES = 4;
 const LAYOUT_WORKERS = 5;
 const MAGIC_VALUE = 0x534c4d31; // 'SLM1'
-const VERSION_VALUE = 1;
+const VERSION_VALUE = 2; // 2: stage records gained the progress line
 
 // Float64 slot offsets.
 const HEADER_SLOTS = 8;
 const EDGE_SLOTS = 16;
-const STAGE_SLOTS = 8;
+const STAGE_SLOTS = 16;
 const WORKER_SLOTS = 8;
 // Edge record, producer line.
 const BATCHES = 0;
@@ -93,6 +98,9 @@ const BATCHES_IN = 3;
 const ROWS_IN = 4;
 const BATCHES_OUT = 5;
 const ROWS_OUT = 6;
+// Stage record, progress line.
+const BYTES_READ = 8;
+const BYTES_TOTAL = 9;
 // Worker record.
 const HEAP_USED_BYTES = 0;
 const OUTSIDE_POOL_BYTES = 1;
@@ -239,6 +247,16 @@ export class MetricsBlock {
 		this.raise(i + ROWS_OUT, rowsOut);
 	}
 
+	/** A source stage's host, from the kernel's `reportProgress`: its running total of bytes
+	 * read and the bytes it will read in all (-1 when it cannot know). */
+	stageBytes(stage: number, bytesRead: number, bytesTotal: number): void {
+		const i = this.stageSlot(stage);
+		if (i < 0) return;
+		if (bytesTotal === -1 || (bytesTotal >= 0 && bytesTotal <= MAX_VALUE))
+			this.f[i + BYTES_TOTAL] = bytesTotal;
+		this.raise(i + BYTES_READ, bytesRead);
+	}
+
 	/** The worker itself: heap in use now (gauge), and its running totals of bytes allocated
 	 * outside the pool, GC pause ns and GCs (pass 0 where the platform reports nothing), and
 	 * which of them the platform reports (`reported`, REPORTED bits; a gauge). */
@@ -301,6 +319,8 @@ export class MetricsBlock {
 			c.rowsIn = f[i + ROWS_IN];
 			c.batchesOut = f[i + BATCHES_OUT];
 			c.rowsOut = f[i + ROWS_OUT];
+			c.bytesRead = f[i + BYTES_READ];
+			c.bytesTotal = f[i + BYTES_TOTAL];
 		}
 		for (let w = 0; w < this.workerCount; w++) {
 			const i = this.workerBase + w * WORKER_SLOTS;

@@ -30,7 +30,10 @@ function stage(busyRatio: number): StageRates {
 		rowsInPerSec: 1000,
 		rowsOutPerSec: 1000,
 		batchesInPerSec: 10,
-		batchesOutPerSec: 10
+		batchesOutPerSec: 10,
+		bytesRead: 0,
+		bytesTotal: 0,
+		progress: null
 	};
 }
 

@@ -24,6 +24,8 @@ for (let i = 1; i <= data.batches; i++) {
 	block.edgeOccupancy(0, i % 8, 8);
 	block.stageTime(0, data.nsPerRound, data.nsPerRound, data.nsPerRound);
 	block.stageRows(0, i, i * data.rowsPerBatch, i, i * data.rowsPerBatch);
+	// A source reading a file of `batches × bytesPerBatch` bytes, one batch's bytes at a time.
+	block.stageBytes(0, i * data.bytesPerBatch, data.batches * data.bytesPerBatch);
 	block.workerHeap(0, 1e6 + (i % 1000), i, i * 10, i >> 4);
 	block.workerAllocations(0, i, i - (i >> 3), i >> 3);
 	if (i % PARK_EVERY === 0) Atomics.wait(sleeper, 0, 0, 1);

@@ -23,7 +23,18 @@ export interface EdgeCounters extends EdgeCounterNames {
 	capacity: number;
 }
 
-export type StageCounters = StageCounterNames;
+/** A stage's counters: its time split and rows (contracts.ts), and a source's bytes. */
+export interface StageCounters extends StageCounterNames {
+	/** Bytes a source stage has read of its input so far (0 for stages that read no bytes). */
+	bytesRead: number;
+	/**
+	 * Bytes the source stage will read in all: the file's size or a URL's Content-Length (or,
+	 * for one instance of a split source, its range's length). -1 when the source cannot know
+	 * (a chunked or compressed response); 0 until the stage reports (and for stages that read no
+	 * bytes). Summing instances' values is meaningful only when none is -1.
+	 */
+	bytesTotal: number;
+}
 
 export interface WorkerCounters {
 	/** Gauge: the worker's JS heap in use when last reported. */
@@ -74,7 +85,9 @@ export const emptyStage = (): StageCounters => ({
 	batchesIn: 0,
 	batchesOut: 0,
 	rowsIn: 0,
-	rowsOut: 0
+	rowsOut: 0,
+	bytesRead: 0,
+	bytesTotal: 0
 });
 
 export const emptyWorker = (): WorkerCounters => ({

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../testing/prng';
 import { chain, SEC, snapshotAt } from './fixtures.spec-support';
-import { backpressureLevel, computeRates, type Rates } from './rates';
+import { backpressureLevel, combineProgress, computeRates, type Rates } from './rates';
 import { REPORTED } from './worker-probe';
 
 const TWO = chain(['source', 'sink']);
@@ -153,6 +153,57 @@ describe('stage rates', () => {
 		expect(sums[0]).toBeCloseTo(1000, 9);
 		expect(sums[1]).toBeCloseTo(700, 9);
 		expect(rates.stages[1].busyRatio).toBeCloseTo(6 / 7, 12);
+	});
+});
+
+describe('source progress', () => {
+	it('shows a source that read 3 MB of 12 MB at progress 0.25, and a stage that reads no bytes as null', () => {
+		const rates = computeRates(
+			snapshotAt(0, { stages: [{}, {}] }),
+			snapshotAt(SEC, { stages: [{ bytesRead: 3e6, bytesTotal: 12e6 }, { rowsIn: 10 }] }),
+			TWO
+		);
+		expect(rates.stages[0]).toMatchObject({ bytesRead: 3e6, bytesTotal: 12e6, progress: 0.25 });
+		expect(rates.stages[1]).toMatchObject({ bytesRead: 0, bytesTotal: 0, progress: null });
+		expect(rates.bytes).toEqual({ bytesRead: 3e6, bytesTotal: 12e6, progress: 0.25 });
+	});
+
+	it('adds up the byte ranges of a split source so its instances read the whole file once', () => {
+		// A 1000-byte file split over three instances: [0, 333), [333, 667), [667, 1000).
+		const instances = [
+			{ bytesRead: 333, bytesTotal: 333 },
+			{ bytesRead: 100, bytesTotal: 334 },
+			{ bytesRead: 0, bytesTotal: 333 }
+		];
+		expect(combineProgress(instances)).toEqual({
+			bytesRead: 433,
+			bytesTotal: 1000,
+			progress: 0.433
+		});
+		const rates = computeRates(snapshotAt(0), snapshotAt(SEC, { stages: instances }), TWO);
+		expect(rates.bytes.bytesTotal).toBe(1000);
+	});
+
+	it('leaves out instances that read nothing and have no share, and stages that read no bytes', () => {
+		const got = combineProgress([
+			{ bytesRead: 500, bytesTotal: 1000 },
+			{ bytesRead: 0, bytesTotal: 0 },
+			undefined
+		]);
+		expect(got).toEqual({ bytesRead: 500, bytesTotal: 1000, progress: 0.5 });
+	});
+
+	it('gives an unknown total (-1) and no progress when any part cannot know its size', () => {
+		const got = combineProgress([
+			{ bytesRead: 500, bytesTotal: 1000 },
+			{ bytesRead: 2048, bytesTotal: -1 }
+		]);
+		expect(got).toEqual({ bytesRead: 2548, bytesTotal: -1, progress: null });
+	});
+
+	it('never reports progress above 1, even when a read overshoots a stale total', () => {
+		expect(combineProgress([{ bytesRead: 1200, bytesTotal: 1000 }]).progress).toBe(1);
+		expect(combineProgress([]).progress).toBeNull();
 	});
 });
 

@@ -41,6 +41,21 @@ export interface StageRates {
 	rowsOutPerSec: number;
 	batchesInPerSec: number;
 	batchesOutPerSec: number;
+	/** A source's bytes read so far (a running total, not a rate; 0 for other stages). */
+	bytesRead: number;
+	/** Bytes the source will read in all; -1 when it cannot know, 0 when it reports none. */
+	bytesTotal: number;
+	/** bytesRead / bytesTotal, 0..1; null when the total is unknown or not reported. */
+	progress: number | null;
+}
+
+/** Bytes read against bytes to read, of one source stage or summed over several. */
+export interface ByteProgress {
+	bytesRead: number;
+	/** -1 when any part cannot know its size; 0 when no part reports bytes. */
+	bytesTotal: number;
+	/** 0..1; null when the total is unknown or nothing reports bytes. */
+	progress: number | null;
 }
 
 export interface WorkerRates {
@@ -68,6 +83,8 @@ export interface Rates {
 	stages: StageRates[];
 	workers: WorkerRates[];
 	bottleneck: Bottleneck | null;
+	/** Every source stage's bytes (all instances of all sources) as one figure. */
+	bytes: ByteProgress;
 }
 
 /** The plan's shape as the panel needs it; indices match the metrics block's. */
@@ -128,7 +145,8 @@ export function computeRates(
 			rowsInPerSec: grew(p.rowsIn, c.rowsIn) * perSec,
 			rowsOutPerSec: grew(p.rowsOut, c.rowsOut) * perSec,
 			batchesInPerSec: grew(p.batchesIn, c.batchesIn) * perSec,
-			batchesOutPerSec: grew(p.batchesOut, c.batchesOut) * perSec
+			batchesOutPerSec: grew(p.batchesOut, c.batchesOut) * perSec,
+			...combineProgress([c])
 		};
 	});
 
@@ -156,8 +174,33 @@ export function computeRates(
 		edges,
 		stages,
 		workers,
-		bottleneck: findBottleneck(stages, edges, topology)
+		bottleneck: findBottleneck(stages, edges, topology),
+		bytes: combineProgress(stages)
 	};
+}
+
+/**
+ * Bytes of several source stages (the instances of one split source, or every source of a
+ * run) as one: bytes read summed; totals summed when every stage that reports knows its own
+ * (-1 when one cannot know). Stages reporting nothing (no bytes read, total 0) are left out,
+ * so a source's idle instances and the non-source stages change nothing. Each instance of a
+ * split source reports its own byte range, so the ranges' sum is the file's size.
+ */
+export function combineProgress(
+	list: readonly ({ bytesRead: number; bytesTotal: number } | undefined)[]
+): ByteProgress {
+	let read = 0;
+	let total = 0;
+	let unknown = false;
+	for (const s of list) {
+		if (!s) continue;
+		const r = Number.isFinite(s.bytesRead) && s.bytesRead > 0 ? s.bytesRead : 0;
+		read += r;
+		if (s.bytesTotal === -1) unknown = true;
+		else if (Number.isFinite(s.bytesTotal) && s.bytesTotal > 0) total += s.bytesTotal;
+	}
+	if (unknown) return { bytesRead: read, bytesTotal: -1, progress: null };
+	return { bytesRead: read, bytesTotal: total, progress: total > 0 ? clamp01(read / total) : null };
 }
 
 /** How much a counter grew from `before` to `after`: 0 if it shrank or either is not finite. */

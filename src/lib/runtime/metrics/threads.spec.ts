@@ -46,6 +46,7 @@ describe('MetricsBlock across threads', () => {
 		let prev = block.snapshot();
 		let samples = 0;
 		let sawPartial = false;
+		let sawPartialBytes = false;
 		const problems: string[] = [];
 		while (!done) {
 			await new Promise((r) => setTimeout(r, 2));
@@ -62,6 +63,10 @@ describe('MetricsBlock across threads', () => {
 			const rates = computeRates(prev, cur, topology);
 			const b = rates.edges[0].backpressure;
 			if (!(b >= 0 && b <= 1)) problems.push(`sample ${samples}: backpressure ${b}`);
+			const progress = rates.stages[0].progress;
+			if (progress !== null && !(progress >= 0 && progress <= 1))
+				problems.push(`sample ${samples}: progress ${progress}`);
+			if (progress !== null && progress > 0 && progress < 1) sawPartialBytes = true;
 			prev = cur;
 		}
 		await finished;
@@ -70,6 +75,7 @@ describe('MetricsBlock across threads', () => {
 		expect(problems).toEqual([]);
 		// The writer parks 1 ms every 50 rounds (400 ms in all), so some sample lands mid-run.
 		expect(sawPartial).toBe(true);
+		expect(sawPartialBytes).toBe(true);
 		const end = block.snapshot();
 		const n = data.batches;
 		expect(end.edges[0]).toMatchObject({
@@ -86,7 +92,9 @@ describe('MetricsBlock across threads', () => {
 			batchesIn: n,
 			rowsIn: n * 100,
 			batchesOut: n,
-			rowsOut: n * 100
+			rowsOut: n * 100,
+			bytesRead: n * 4096,
+			bytesTotal: n * 4096
 		});
 		expect(end.workers[0]).toMatchObject({ outsidePoolBytes: n, batches: n, poolMisses: n >> 3 });
 	});

@@ -67,6 +67,13 @@ export interface KernelContext {
 	 * deliberately takes long (the debug `slow` node) checks it to return early.
 	 */
 	stopRequested?(): boolean;
+	/**
+	 * Sources: how far they have read — `bytesRead` so far (a running total) of `bytesTotal`
+	 * (the file's size, a URL's Content-Length, or an instance's byte range; -1 when it cannot
+	 * be known). Cheap but not free: call it per batch or every ~64 KiB, not per chunk of bytes.
+	 * Shown as the source's progress bar; optional so test contexts need not provide it.
+	 */
+	reportProgress?(bytesRead: number, bytesTotal: number): void;
 }
 
 export interface Kernel {

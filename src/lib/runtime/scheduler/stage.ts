@@ -46,7 +46,10 @@ export type StageRing = Pick<
 >;
 
 /** What a stage writes of metrics: MetricsBlock and the fallback's LocalMetrics both fit. */
-export type StageMetrics = Pick<MetricsBlock, 'edgeBatch' | 'edgeOccupancy' | 'stageRows'>;
+export type StageMetrics = Pick<
+	MetricsBlock,
+	'edgeBatch' | 'edgeOccupancy' | 'stageRows' | 'stageBytes'
+>;
 
 /** What a host charges each turn's wall time to (shared memory or the fallback's counters). */
 export type TimeMetrics = Pick<
@@ -361,6 +364,10 @@ export class StageRunner implements KernelContext {
 
 	stopRequested(): boolean {
 		return this.stopCheck();
+	}
+
+	reportProgress(bytesRead: number, bytesTotal: number): void {
+		this.metrics.stageBytes(this.spec.index, bytesRead, bytesTotal);
 	}
 
 	private writerPools: (WriterPool | undefined)[] = [];
