@@ -19,7 +19,12 @@
 //   `Atomics.store(STATE, FILLED)` publishes them, EDGE returns to NONE and STATE is notified.
 //   The page polls STATE every POLL_MS while a request is open. To give up (timeout, run ended)
 //   it takes the request back with compareExchange(EDGE, edge, NONE); if that fails a consumer
-//   has claimed it and finishes without blocking, so the page waits for FILLED (bounded).
+//   has claimed it and finishes without blocking (the claim always ends, with an empty payload if
+//   sampling threw), so the page waits for FILLED up to CLAIM_GRACE_MS more. A claim that never
+//   ends (its worker died) is abandoned; a later ask then answers from the last sample instead of
+//   publishing over it, so a late payload can never answer the wrong request.
+//   The payload is encoded into private memory and copied in: Chromium's TextEncoder.encodeInto
+//   refuses views of a SharedArrayBuffer.
 // Message-passing runs (fallback/): the page posts one `peek` message to the consumer's worker,
 // which answers with one message carrying the same payload: one message each way per peek.
 //
@@ -59,6 +64,8 @@ const FILLED = 1;
 const POLL_MS = 5;
 /** How long a peek waits for a batch before answering with the previous sample (or null). */
 export const PEEK_TIMEOUT_MS = 5000;
+/** How long a peek that timed out waits for a consumer that already claimed it. */
+const CLAIM_GRACE_MS = 1000;
 
 /** A JSON-safe copy of up to `maxRows` live rows of a batch. */
 export function samplePayload(
@@ -126,28 +133,33 @@ export class SharedPeekTap {
 		const c = this.cells;
 		// Claims the request; fails when the page took it back meanwhile.
 		if (Atomics.compareExchange(c, EDGE, edge, CLAIMED) !== edge) return;
-		let rows = Atomics.load(c, MAX_ROWS);
-		const { seq, view, selection, count } = batch;
-		let length: number;
-		for (;;) {
-			const json = JSON.stringify(samplePayload(edge, seq, view, selection, count, schema, rows));
-			const { read, written } = this.encoder.encodeInto(json, this.bytes);
-			length = written;
-			// Too big for the region: halve the rows until it fits.
-			if (read === json.length) break;
-			if (rows === 0) {
-				length = 0;
-				break;
+		let length = 0;
+		try {
+			let rows = Atomics.load(c, MAX_ROWS);
+			const { seq, view, selection, count } = batch;
+			for (;;) {
+				const json = JSON.stringify(samplePayload(edge, seq, view, selection, count, schema, rows));
+				// Encoded into private memory first: Chromium's encodeInto refuses shared views.
+				const encoded = this.encoder.encode(json);
+				if (encoded.length <= this.bytes.length) {
+					this.bytes.set(encoded);
+					length = encoded.length;
+					break;
+				}
+				// Too big for the region: halve the rows until it fits.
+				if (rows === 0) break;
+				rows = rows >> 1;
 			}
-			rows = rows >> 1;
+		} finally {
+			// Whatever happened above, the claim ends: an empty payload (LENGTH 0) if sampling threw.
+			c[LENGTH] = length;
+			// Publishes LENGTH and the payload written above.
+			Atomics.store(c, STATE, FILLED);
+			// Ends the claim: a new request may be made once the page read the payload.
+			Atomics.store(c, EDGE, NONE);
+			// Wakes a page thread that waits (the page itself polls).
+			Atomics.notify(c, STATE);
 		}
-		c[LENGTH] = length;
-		// Publishes LENGTH and the payload written above.
-		Atomics.store(c, STATE, FILLED);
-		// Ends the claim: a new request may be made once the page read the payload.
-		Atomics.store(c, EDGE, NONE);
-		// Wakes a page thread that waits (the page itself polls).
-		Atomics.notify(c, STATE);
 	}
 }
 
@@ -180,6 +192,9 @@ export class PeekClient {
 	private async ask(edge: number, maxRows: number, timeoutMs: number): Promise<PeekResult | null> {
 		if (!this.running()) return this.lastOf(edge);
 		const c = this.cells;
+		// A claim abandoned by an earlier ask (its worker never finished it) blocks new requests
+		// until it ends: publishing over it would let its late payload answer this one.
+		if (Atomics.load(c, EDGE) !== NONE) return this.lastOf(edge);
 		c[MAX_ROWS] = clampRows(maxRows);
 		Atomics.store(c, STATE, IDLE);
 		// Publishes the request (MAX_ROWS and STATE above first).
@@ -187,9 +202,13 @@ export class PeekClient {
 		const deadline = performance.now() + timeoutMs;
 		for (;;) {
 			if (Atomics.load(c, STATE) === FILLED) return this.read(edge);
-			if (!this.running() || performance.now() >= deadline) {
+			const ended = !this.running();
+			if (ended || performance.now() >= deadline) {
 				// Takes the request back unless a consumer already claimed it.
 				if (Atomics.compareExchange(c, EDGE, edge, NONE) === edge) return this.lastOf(edge);
+				// Claimed: the consumer finishes within its turn. Wait a grace period for it, not
+				// forever (a worker that died mid-claim never finishes; the run ends meanwhile).
+				if (ended || performance.now() >= deadline + CLAIM_GRACE_MS) return this.lastOf(edge);
 			}
 			await new Promise((resolve) => setTimeout(resolve, POLL_MS));
 		}
