@@ -5,6 +5,7 @@ import type { ColumnType, ColumnView } from '../runtime/contracts';
 import type { FrameSchema } from '../runtime/batch/types';
 import type { Kernel, KernelSetup } from '../runtime/scheduler/kernel';
 import { mix, unit } from './kernels/synth';
+import { makeSleeper } from './slow';
 import type { NodeDefinition } from './types';
 
 const GEN_TYPES = ['int', 'float', 'string', 'bool', 'timestamp'] as const;
@@ -39,6 +40,15 @@ const params = v.object({
 		100_000
 	),
 	seed: v.optional(v.pipe(v.number(), v.integer()), 1),
+	/** Paces the output like a live feed (all instances together); 0 = as fast as possible. */
+	rowsPerSecond: v.optional(
+		v.pipe(
+			v.number(),
+			v.minValue(0, 'rowsPerSecond must be 0 (no limit) or more'),
+			v.maxValue(1_000_000_000, 'rowsPerSecond must be at most 1 billion')
+		),
+		0
+	),
 	columns: v.optional(v.pipe(v.array(column), v.minLength(1, 'add at least one column')), [
 		{ name: 'id', type: 'int', cardinality: 0, min: 0, max: 1, nulls: 0 },
 		{ name: 'key', type: 'int', cardinality: 1000, min: 0, max: 1, nulls: 0 },
@@ -58,6 +68,9 @@ function label(name: string, k: number): string {
 	return `${name}_${k}`;
 }
 
+/** Longest single wait of a paced generator per call (see rowsPerSecond). */
+const PACE_SLICE_MS = 25;
+
 const EPOCH_2024_MS = Date.UTC(2024, 0, 1);
 const YEAR_MS = 365 * 24 * 3600 * 1000;
 
@@ -74,11 +87,26 @@ export function generatorKernel({ params: raw, instance, instances }: KernelSetu
 	);
 	const maxLen = strings.map((s) => s.reduce((m, b) => Math.max(m, b.length), 0));
 	let next = 0; // batch number of this instance
+	// Pacing: this instance's share of rowsPerSecond; batch n is due n * batchRows / rate after
+	// the first. The wait parks the thread (makeSleeper) and ends early on a stop request.
+	const rate = (p.rowsPerSecond ?? 0) / instances;
+	const sleep = rate > 0 ? makeSleeper() : null;
+	let startedAt = -1;
 	return {
 		produce(ctx) {
 			const batchRows = ctx.batchRows;
 			const first = (next * instances + instance) * batchRows;
 			if (first >= p.rows) return 'done';
+			if (sleep) {
+				if (startedAt < 0) startedAt = performance.now();
+				const wait = startedAt + ((next * batchRows) / rate) * 1000 - performance.now();
+				if (wait > 0) {
+					// At most one slice per call, so the host's turn ends, counters publish and other
+					// stages of this worker run between slices of a long wait.
+					sleep(Math.min(wait, PACE_SLICE_MS), () => ctx.stopRequested?.() ?? false);
+					if (wait > PACE_SLICE_MS) return 'more';
+				}
+			}
 			const rows = Math.min(batchRows, p.rows - first);
 			const writer = ctx.allocate(
 				0,
@@ -163,6 +191,12 @@ export const generator: NodeDefinition<Params> = {
 		{ name: 'rows', label: 'Rows', control: 'integer' },
 		{ name: 'seed', label: 'Seed', control: 'integer' },
 		{
+			name: 'rowsPerSecond',
+			label: 'Rows per second',
+			control: 'number',
+			help: '0 = as fast as possible; otherwise paced like a live feed (previews too)'
+		},
+		{
 			name: 'columns',
 			label: 'Columns',
 			control: 'json',
@@ -171,7 +205,8 @@ export const generator: NodeDefinition<Params> = {
 	],
 	traits: { stateless: false, blocking: false, partitionable: true },
 	summary: (p) =>
-		`${p.rows.toLocaleString('en-US')} rows × ${p.columns.length} columns, seed ${p.seed}`,
+		`${p.rows.toLocaleString('en-US')} rows × ${p.columns.length} columns, seed ${p.seed}` +
+		(p.rowsPerSecond > 0 ? `, ${p.rowsPerSecond.toLocaleString('en-US')} rows/s` : ''),
 	inferSchema(_inputs, p) {
 		const names = new Set<string>();
 		for (const c of p.columns) {
