@@ -9,6 +9,7 @@ import type { PipelineState } from '../state/pipeline.svelte';
 import { expectedSourceRows, formatCount } from './run-progress';
 import { nodeKind } from '../../nodes/catalogue';
 import { schemaIndex, type NodeSchemas, type SchemaIndex } from './schemas';
+import { bytesFigure, reportsBytes } from '../engine/source-progress';
 
 export type NoticeKind = 'refused' | 'error' | 'info';
 
@@ -30,6 +31,9 @@ export interface CardStatus {
 	detail: string;
 	/** 0..1 while running, when known. */
 	progress?: number;
+	/** A source's bytes: "12.3 MB / 200.0 MB" (or "12.3 MB read") while it reads, and after a
+	 * full run the bytes that run read. */
+	bytes?: string;
 }
 
 const IDLE: CardStatus = { state: 'idle', text: 'idle', detail: 'not previewed yet' };
@@ -71,12 +75,14 @@ export class EditorUi {
 	/** Rows the sources will make in a full run, when they all say. */
 	readonly expectedRows: number | null = $derived.by(() => expectedSourceRows(this.state.doc));
 
-	/** 0..1 share of the source rows a running full run has read, or null. */
+	/** 0..1 share a running full run has read: of the source rows when every source says how
+	 * many, else of the source bytes when every file source knows its size; or null. */
 	get runFraction(): number | null {
 		const running = this.engine?.running;
+		if (!running) return null;
 		const expected = this.expectedRows;
-		if (!running || !expected) return null;
-		return Math.min(1, running.sourceRows / expected);
+		if (expected) return Math.min(1, running.sourceRows / expected);
+		return running.bytes?.progress ?? null;
 	}
 
 	/** The last finished result of each node, kept while a newer one is wrong or on its way. */
@@ -118,7 +124,20 @@ export class EditorUi {
 		const error = this.state.nodeDiagnostics(id).find((d) => d.severity === 'error');
 		if (error) return { state: 'error', text: 'error', detail: error.message };
 		const activity = this.engine?.nodeStatus(id) ?? 'idle';
-		if (activity === 'idle') return IDLE;
+		// A source reading now (a full run, or a preview that reads it for a node downstream).
+		const reading = this.engine?.sourceBytes(id);
+		if (reportsBytes(reading)) {
+			const bytes = bytesFigure(reading);
+			const p = reading.progress;
+			return {
+				state: 'running',
+				text: p === null ? 'reading…' : `${Math.floor(p * 100)}%`,
+				detail: `${bytes}${this.engine?.running ? '' : ' (preview)'}`,
+				progress: p ?? undefined,
+				bytes
+			};
+		}
+		if (activity === 'idle') return this.#lastRead(id) ?? IDLE;
 		if (activity === 'running') {
 			const fraction = this.runFraction;
 			return fraction === null
@@ -131,14 +150,25 @@ export class EditorUi {
 					};
 		}
 		if ('error' in activity) return { state: 'error', text: 'error', detail: activity.error };
+		const read = this.#lastRead(id);
 		const rows = formatCount(activity.done);
 		const from = this.engine?.results.get(id);
 		const whole = from?.status === 'done' && from.from === 'run';
 		return {
 			state: 'done',
 			text: `${rows} rows`,
-			detail: `${rows} rows ${whole ? 'from the last run' : 'in the preview (first rows of each source)'}`
+			detail: `${rows} rows ${whole ? 'from the last run' : 'in the preview (first rows of each source)'}`,
+			...(read?.bytes ? { bytes: read.bytes } : {})
 		};
+	}
+
+	/** A source's card after a full run that read it (unchanged since): "read 1.2 MB / 1.2 MB". */
+	#lastRead(id: string): CardStatus | null {
+		const node = this.state.node(id);
+		const read = node ? this.engine?.lastRunBytes(node) : null;
+		if (!reportsBytes(read)) return null;
+		const bytes = bytesFigure(read);
+		return { state: 'done', text: 'read', detail: `the last run read ${bytes}`, bytes };
 	}
 
 	/** Shows `text` for a few seconds; a notice of the same kind replaces the last one. */

@@ -27,6 +27,8 @@ import {
 	type Results
 } from './result-book';
 import { resultRows } from './results';
+import { NO_SOURCE_BYTES, type SourceBytes } from './source-progress';
+import type { ByteProgress } from '../../runtime/metrics/rates';
 
 export interface EditorEngineOptions {
 	preview?: Omit<PreviewOptions, 'lane'>;
@@ -50,6 +52,10 @@ export class EditorEngine {
 	/** Nodes the preview in flight is computing, and nodes of the full run streaming now. */
 	#previewBusy = $state.raw<ReadonlySet<string>>(NO_NODES);
 	#runBusy = $state.raw<ReadonlySet<string>>(NO_NODES);
+	/** Bytes the running preview's file sources have read (sampled while it runs). */
+	#previewBytes = $state.raw<SourceBytes>(NO_SOURCE_BYTES);
+	/** What the last full run that ended well read, with the document it ran. */
+	#runBytes = $state.raw<{ doc: PipelineDocument; sources: SourceBytes } | null>(null);
 
 	readonly previews: PreviewRunner;
 	readonly #pool: WorkerPool;
@@ -70,7 +76,13 @@ export class EditorEngine {
 		this.#pool = pool;
 		this.#debounceMs = options.debounceMs ?? 150;
 		this.#runOptions = options.run;
-		this.previews = new PreviewRunner(pool, { ...options.preview, lane: this.#lane });
+		this.previews = new PreviewRunner(pool, {
+			...options.preview,
+			lane: this.#lane,
+			onSourceBytes: (bytes) => {
+				if (bytes.size > 0 || this.#previewBytes.size > 0) this.#previewBytes = bytes;
+			}
+		});
 	}
 
 	get previewStatus(): PreviewStatus {
@@ -103,6 +115,24 @@ export class EditorEngine {
 		if (r?.status === 'done') return { done: resultRows(r.result) ?? 0 };
 		if (r?.status === 'error') return { error: r.message };
 		return 'idle';
+	}
+
+	/**
+	 * How far source `nodeId` is reading now: in the full run streaming, else in the running
+	 * preview; null when it is not reading bytes.
+	 */
+	sourceBytes(nodeId: string): ByteProgress | null {
+		if (this.#running) return this.#running.sources.get(nodeId) ?? null;
+		return this.#previewBusy.size > 0 ? (this.#previewBytes.get(nodeId) ?? null) : null;
+	}
+
+	/** What source `node` read in the last full run that ended well, if it ran as it is now. */
+	lastRunBytes(node: { id: string; kind: string; params: unknown }): ByteProgress | null {
+		const last = this.#runBytes;
+		const ran = last?.doc.nodes.find((n) => n.id === node.id);
+		if (!last || !ran || ran.kind !== node.kind) return null;
+		if (JSON.stringify(ran.params) !== JSON.stringify(node.params)) return null;
+		return last.sources.get(node.id) ?? null;
 	}
 
 	/** Previews `selectedIds` of `doc` once requests pause for the debounce time. */
@@ -157,7 +187,9 @@ export class EditorEngine {
 		this.#fullRun = fullRun;
 		this.#running = fullRun.progress;
 		this.#runBusy = nodeSet(doc.nodes.map((n) => n.id));
+		this.#runBytes = null;
 		const outcome = await fullRun.outcome;
+		if (outcome.status === 'done') this.#runBytes = { doc, sources: outcome.progress.sources };
 		this.#fullRun = null;
 		this.#running = null;
 		this.#runBusy = NO_NODES;

@@ -15,6 +15,14 @@ import type { Rates, Sampler } from '../../runtime/metrics/sampler';
 import type { WorkerPool } from '../../runtime/scheduler/worker-pool';
 import { describeFailure, displayName, type NodeFailure } from './failure';
 import { RunLane, type RunFactory } from './lane';
+import {
+	NO_BYTES,
+	NO_SOURCE_BYTES,
+	allSourceBytes,
+	sourceBytesOf,
+	type SourceBytes
+} from './source-progress';
+import type { ByteProgress } from '../../runtime/metrics/rates';
 
 export interface RunProgress {
 	/** Rows the sources have produced so far. */
@@ -27,6 +35,10 @@ export interface RunProgress {
 	elapsedMs: number;
 	/** The latest window of edge, stage and worker rates for the live panel (null at first). */
 	rates: Rates | null;
+	/** Bytes every source has read so far, of how many (-1 when a source cannot know). */
+	bytes: ByteProgress;
+	/** The same per source node that reads bytes (files, URLs, samples; not generators). */
+	sources: SourceBytes;
 }
 
 /** Counter snapshots bracketing a run, for its metrics report. */
@@ -59,7 +71,9 @@ const IDLE: RunProgress = {
 	sinkRows: 0,
 	rowsPerSecond: 0,
 	elapsedMs: 0,
-	rates: null
+	rates: null,
+	bytes: NO_BYTES,
+	sources: NO_SOURCE_BYTES
 };
 
 export class FullRun {
@@ -143,7 +157,9 @@ export class FullRun {
 					sinkRows,
 					rowsPerSecond: seconds > 0 ? (sourceRows - window.rows) / seconds : 0,
 					elapsedMs: now - t0,
-					rates
+					rates,
+					bytes: allSourceBytes(plan, snap),
+					sources: sourceBytesOf(plan, snap)
 				};
 				last = { t: now, rows: sourceRows };
 				this.options.onProgress?.(this.#progress);

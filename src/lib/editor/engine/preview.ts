@@ -10,6 +10,10 @@
 // queue on a RunLane, so at most one holds the pool at a time. Results, once computed, are
 // cached whoever asked: a result belongs to its identity.
 //
+// While a preview runs, `onSourceBytes` hears every SOURCE_BYTES_MS how far its file sources
+// have read (from the run's counters; nothing is sampled when no one listens), and an empty
+// map once it ended.
+//
 // Problems come back per node: compiler diagnostics (on the document's own ids: the document
 // is checked before hidden nodes are added) and run failures named after the node that failed.
 import { compile, type CompileOptions } from '../../compiler';
@@ -24,6 +28,7 @@ import { nodeIdentities } from './identity';
 import { RunLane, type RunFactory } from './lane';
 import { previewDocument, upstreamOf } from './preview-doc';
 import type { NodeResult } from './results';
+import { NO_SOURCE_BYTES, sourceBytesOf, type SourceBytes } from './source-progress';
 
 export interface PreviewOptions {
 	/** Rows each source contributes to a preview. Default 50 000. */
@@ -39,7 +44,12 @@ export interface PreviewOptions {
 	createRun?: RunFactory;
 	/** Shared with full runs so only one run holds the pool at a time. */
 	lane?: RunLane;
+	/** Bytes read by each source node of the running preview (by document node id). */
+	onSourceBytes?: (bytes: SourceBytes) => void;
 }
+
+/** How often a running preview's source bytes are read (as a full run samples). */
+export const SOURCE_BYTES_MS = 250;
 
 export const PREVIEW_BUDGET_BYTES = 64 << 20;
 
@@ -260,7 +270,16 @@ export class PreviewRunner {
 		const run = this.#createRun(this.pool, plan);
 		job.run = run;
 		this.#runs++;
-		const outcome = await run.start();
+		const listen = this.options.onSourceBytes;
+		const tell = () => listen?.(sourceBytesOf(plan, run.metrics.snapshot(), pd.originOf));
+		const timer = listen ? setInterval(tell, SOURCE_BYTES_MS) : undefined;
+		let outcome: Awaited<ReturnType<EngineRun['start']>>;
+		try {
+			outcome = await run.start();
+		} finally {
+			clearInterval(timer);
+			listen?.(NO_SOURCE_BYTES);
+		}
 
 		if (outcome.status === 'done') {
 			for (const [identity, id] of good) {
