@@ -1,7 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { emptyStage, type MetricsSnapshot } from '../lib/runtime/metrics/counters';
 import type { PhysicalPlan } from '../lib/runtime/scheduler/run';
-import { PROGRESS_MS, progressText, rowsRead, sourceStages, startProgress } from './progress';
+import {
+	PROGRESS_MS,
+	bytesRead,
+	progressText,
+	rowsRead,
+	sourceStages,
+	startProgress
+} from './progress';
 
 const plan = {
 	stages: [{}, {}, {}],
@@ -32,6 +39,25 @@ describe('the progress line', () => {
 	it('reads rows, rows per second and elapsed time', () => {
 		expect(progressText(1_500_000, 2000)).toBe('1,500,000 rows · 750,000 rows/s · 2.00 s');
 		expect(progressText(0, 0)).toBe('0 rows · 0 rows/s · 0.00 s');
+	});
+
+	it('leads with the bytes the file sources read of their size, or what they read when unknown', () => {
+		const stages = [
+			{ ...emptyStage(), bytesRead: 12_300_000, bytesTotal: 100_000_000 },
+			{ ...emptyStage(), bytesRead: 2_000_000, bytesTotal: 100_000_000 },
+			emptyStage()
+		];
+		const snap: MetricsSnapshot = { t: 0, edges: [], workers: [], stages };
+		const bytes = bytesRead(snap, [0, 1]);
+		expect(progressText(10, 1000, bytes)).toBe(
+			'14.3 MB / 200.0 MB (7%) · 10 rows · 10 rows/s · 1.00 s'
+		);
+		stages[1].bytesTotal = -1;
+		expect(progressText(10, 1000, bytesRead(snap, [0, 1]))).toBe(
+			'14.3 MB read · 10 rows · 10 rows/s · 1.00 s'
+		);
+		// A generator reads no bytes: the line is rows only.
+		expect(progressText(10, 1000, bytesRead(snap, [2]))).toBe('10 rows · 10 rows/s · 1.00 s');
 	});
 
 	it('rewrites one terminal line every PROGRESS_MS and clears it when stopped', () => {

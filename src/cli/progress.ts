@@ -1,8 +1,10 @@
-// The progress line of a run on a terminal: rows read by the sources so far, rows per second,
-// elapsed time, rewritten in place every PROGRESS_MS. Reads the metrics block only (shared
+// The progress line of a run on a terminal: bytes the file sources have read of their size
+// (when any reads bytes), rows read by the sources so far, rows per second, elapsed time,
+// rewritten in place every PROGRESS_MS. Reads the metrics block only (shared
 // memory, never blocks); prints nothing when the stream is not a terminal.
 import type { PhysicalPlan } from '../lib/runtime/scheduler/run';
 import type { MetricsSnapshot } from '../lib/runtime/metrics/counters';
+import { combineProgress, type ByteProgress } from '../lib/runtime/metrics/rates';
 import { formatCount, formatElapsed } from './text-table';
 
 export const PROGRESS_MS = 250;
@@ -20,9 +22,32 @@ export function rowsRead(snapshot: MetricsSnapshot, sources: readonly number[]):
 	return rows;
 }
 
-export function progressText(rows: number, elapsedMs: number): string {
+/** The sources' bytes read and to read, all instances of all sources together. */
+export function bytesRead(snapshot: MetricsSnapshot, sources: readonly number[]): ByteProgress {
+	return combineProgress(sources.map((i) => snapshot.stages[i]));
+}
+
+/** "12.3 MB", "830.0 kB", "12 B" (decimal units). */
+export function formatBytes(n: number): string {
+	if (n >= 1e9) return `${(n / 1e9).toFixed(2)} GB`;
+	if (n >= 1e6) return `${(n / 1e6).toFixed(1)} MB`;
+	if (n >= 1e3) return `${(n / 1e3).toFixed(1)} kB`;
+	return `${Math.round(n)} B`;
+}
+
+/** "12.3 MB / 200.0 MB (6%)", or "12.3 MB read" when a source cannot know its size. */
+export function bytesText(p: ByteProgress): string {
+	if (p.bytesTotal <= 0 || p.progress === null) return `${formatBytes(p.bytesRead)} read`;
+	const percent = Math.floor(p.progress * 100);
+	return `${formatBytes(p.bytesRead)} / ${formatBytes(p.bytesTotal)} (${percent}%)`;
+}
+
+/** The line's text; `bytes` leads it when some source reads bytes (not a generator). */
+export function progressText(rows: number, elapsedMs: number, bytes?: ByteProgress): string {
 	const perSec = elapsedMs > 0 ? (rows * 1000) / elapsedMs : 0;
-	return `${formatCount(rows)} rows · ${formatCount(perSec)} rows/s · ${formatElapsed(elapsedMs)}`;
+	const read =
+		bytes && (bytes.bytesRead > 0 || bytes.bytesTotal !== 0) ? `${bytesText(bytes)} · ` : '';
+	return `${read}${formatCount(rows)} rows · ${formatCount(perSec)} rows/s · ${formatElapsed(elapsedMs)}`;
 }
 
 export interface ProgressStream {
@@ -38,8 +63,15 @@ export function startProgress(
 ): () => void {
 	if (!stream.isTTY) return () => {};
 	const t0 = performance.now();
-	const draw = () =>
-		stream.write(`\r\x1b[K${progressText(rowsRead(read(), sources), performance.now() - t0)}`);
+	const draw = () => {
+		const snapshot = read();
+		const text = progressText(
+			rowsRead(snapshot, sources),
+			performance.now() - t0,
+			bytesRead(snapshot, sources)
+		);
+		stream.write(`\r\x1b[K${text}`);
+	};
 	let timer: ReturnType<typeof setInterval> | undefined = setInterval(draw, PROGRESS_MS);
 	return () => {
 		if (timer === undefined) return;
