@@ -1,12 +1,12 @@
 // Exporting a node's full result as a file: the document cut to what the node depends on, with a
 // hidden collect sink on the node's output (for a sink, on what feeds it), run over the whole
-// data; the collected Arrow IPC bytes are then encoded (CSV, Arrow IPC, Parquet) in a worker
-// (export-worker.ts) that posts the file back chunk by chunk, so the page never runs a long task
-// encoding a million rows, and the chunks become the download's Blob without being joined.
+// data; the collected Arrow IPC bytes are then transferred to a worker (export-worker.ts) that
+// encodes them (CSV, Arrow IPC, Parquet) chunk by chunk into a Blob and posts back only progress
+// and the Blob, so the page never copies, encodes or joins the file's bytes itself.
 import type { PipelineDocument } from '../../graph/document';
 import type { CollectResult } from '../../nodes/collect';
 import { nodeKind } from '../../nodes/catalogue';
-import { EXPORT_MIME, type ExportFormat } from '../../io/export';
+import type { ExportFormat } from '../../io/export';
 import { upstreamOf } from './preview-doc';
 
 /** Id of the hidden collect sink an export adds. */
@@ -55,10 +55,25 @@ export function exportFileName(pipelineName: string, nodeName: string, format: E
 	return `${base}.${EXTENSIONS[format]}`;
 }
 
-export type EncodeMessage =
-	{ chunk: Uint8Array; bytes: number } | { done: true; bytes: number } | { error: string };
+/** What the export worker is sent: the format and the collected rows as Arrow IPC bytes. */
+export interface EncodeRequest {
+	format: ExportFormat;
+	result: CollectResult;
+}
 
-/** Encodes `result` as `format` in a worker; resolves with the file as a Blob of its chunks. */
+/**
+ * What it posts back: progress (bytes encoded so far), then the whole file as a Blob (cloned by
+ * reference, so the page receives a handle, not the bytes), or an error.
+ */
+export type EncodeMessage = { bytes: number } | { done: Blob } | { error: string };
+
+/**
+ * Encodes `result` as `format` in a worker; resolves with the file as a Blob.
+ *
+ * The page does no per-byte work: the IPC bytes are transferred to the worker (not copied, so
+ * `result.ipc` is empty afterwards; the export's hidden sink result is not used again), the worker
+ * encodes and builds the Blob, and only progress figures and the Blob's handle come back.
+ */
 export function encodeInWorker(
 	result: CollectResult,
 	format: ExportFormat,
@@ -68,26 +83,21 @@ export function encodeInWorker(
 		type: 'module',
 		name: 'sluice-export'
 	});
-	const parts: Uint8Array<ArrayBuffer>[] = [];
 	return new Promise<Blob>((resolve, reject) => {
 		worker.onmessage = (event: MessageEvent<EncodeMessage>) => {
 			const m = event.data;
-			if ('chunk' in m) {
-				parts.push(m.chunk as Uint8Array<ArrayBuffer>);
-				onBytes?.(m.bytes);
-			} else if ('done' in m) {
-				worker.terminate();
-				resolve(new Blob(parts, { type: EXPORT_MIME[format] }));
-			} else {
-				worker.terminate();
-				reject(new Error(m.error));
-			}
+			if ('bytes' in m) return onBytes?.(m.bytes);
+			worker.terminate();
+			if ('done' in m) resolve(m.done);
+			else reject(new Error(m.error));
 		};
 		worker.onerror = (event) => {
 			worker.terminate();
 			reject(new Error(event.message || 'the export worker failed to start'));
 		};
-		worker.postMessage({ format, result });
+		const buffer = result.ipc.buffer;
+		const request: EncodeRequest = { format, result };
+		worker.postMessage(request, buffer instanceof ArrayBuffer ? [buffer] : []);
 	});
 }
 
