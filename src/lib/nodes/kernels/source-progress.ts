@@ -31,7 +31,9 @@ export class ByteProgress {
 	 * report, or always when `final` (the input ended: the last figure must be exact).
 	 */
 	report(ctx: KernelContext, total: number, final = false): void {
-		if (!ctx.reportProgress) return;
+		// Nothing read and no size yet (a response's headers still on their way): nothing to say,
+		// and "unknown size" would be wrong the moment they arrive.
+		if (!ctx.reportProgress || (this.read === 0 && total === -1 && !final)) return;
 		const changed =
 			final || total !== this.reportedTotal || this.read - this.reportedRead >= REPORT_EVERY_BYTES;
 		if (!changed || (this.read === this.reportedRead && total === this.reportedTotal)) return;
