@@ -1,5 +1,6 @@
 // The loop a worker runs for a fallback run (no SharedArrayBuffer): the same StageRunner steps
-// as scheduler/host.ts, over LocalPool, PortProducer/PortConsumer, LocalRing and LocalMetrics.
+// as scheduler/host.ts (made and stepped by scheduler/host-stages.ts, shared by both hosts), over
+// LocalPool, PortProducer/PortConsumer, LocalRing and LocalMetrics.
 //
 // Thread: one pool worker. It never blocks: when no hosted stage can move it *awaits* the next
 // message on any of its ports or its control port (Wakeup). Every way a stage can get unstuck
@@ -23,12 +24,13 @@ import type { HostOptions } from '../scheduler/host';
 import { samplePayload } from '../metrics/peek';
 import { createWorkerProbe } from '../metrics/worker-probe';
 import {
-	StageFailed,
-	StageRunner,
-	accountTurn,
-	type PeekTap,
-	type StageRing
-} from '../scheduler/stage';
+	PASS,
+	hostStages,
+	stageFailure,
+	stepPass,
+	writeWorkerFigures
+} from '../scheduler/host-stages';
+import { accountTurn, type PeekTap, type StageRing, type StageRunner } from '../scheduler/stage';
 import { LocalMetrics } from './local-metrics';
 import { LocalPool } from './local-pool';
 import { LocalRing } from './local-ring';
@@ -41,8 +43,6 @@ const YIELD_EVERY_MS = 4;
 /** Longest park; anything that lets a stage move (a batch, room, a buffer back, a stop) is a
  * message and ends the park sooner. */
 const PARK_MS = 20;
-/** How long one stage may keep stepping in a pass while it moves. */
-const SLICE_MS = 1;
 const POST_METRICS_EVERY_MS = 250;
 
 export async function fallbackHostRun(
@@ -105,79 +105,40 @@ export async function fallbackHostRun(
 	const stages: StageRunner[] = [];
 	/** Heap, GC and outside-pool bytes from the probe; this worker's own pool's hits and misses. */
 	const sampleWorker = () => {
-		const m = probe.sample();
-		metrics.workerHeap(
-			worker,
-			m.heapUsedBytes,
-			m.outsidePoolBytes,
-			m.gcPauseNs,
-			m.gcCount,
-			m.reported
-		);
 		const p = pool.stats();
-		let batches = 0;
-		for (const stage of stages) batches += stage.batchesProduced;
-		metrics.workerAllocations(worker, batches, p.freeListHits, p.freshCarves + p.budgetWaits);
+		const misses = p.freshCarves + p.budgetWaits;
+		writeWorkerFigures(metrics, worker, probe.sample(), stages, p.freeListHits, misses);
 	};
 	let failure: StageFailure | null = null;
 	let results: { stage: number; value: unknown }[] = [];
 	try {
-		for (const s of spec.stages) {
-			if (s.worker !== worker) continue;
-			const factory = kernels[s.kernel];
-			if (!factory) throw new StageFailed(s.name, `unknown kernel '${s.kernel}'`, null);
-			let kernel;
-			try {
-				kernel = factory({
-					params: s.params,
-					kernels,
-					budgetBytes: spec.budgetBytes,
-					stageName: s.name,
-					inputSchemas: s.inputSchemas,
-					outputSchemas: s.outputSchemas,
-					instance: s.instance,
-					instances: s.instances
-				});
-			} catch (error) {
-				throw new StageFailed(s.name, errorText(error), null);
-			}
-			const runner = new StageRunner(
-				s,
-				kernel,
+		hostStages(
+			spec.stages,
+			{
+				worker,
+				kernels,
+				budgetBytes: spec.budgetBytes,
 				pool,
 				rings,
-				spec.ringEdge,
+				ringEdge: spec.ringEdge,
 				metrics,
-				spec.batchRows
-			);
-			runner.stopCheck = () => state !== RUN_STATE.RUNNING;
-			runner.peekTap = peekTap;
-			stages.push(runner);
-		}
+				batchRows: spec.batchRows,
+				stopCheck: () => state !== RUN_STATE.RUNNING,
+				peekTap
+			},
+			stages
+		);
 
 		let last = performance.now();
 		let lastYield = last;
 		let lastPost = last;
 		while (state === RUN_STATE.RUNNING) {
-			let moved = false;
-			let allDone = true;
-			for (const stage of stages) {
-				// A stage that moves steps again within a short slice, so a fast stage sharing the
-				// worker with a slow one fills the ring between them and is then seen held by it
-				// (backpressure), as it would be on a worker of its own. One slow kernel call ends
-				// its own slice, so a slow stage still gets one step per pass.
-				const sliceEnd = performance.now() + SLICE_MS;
-				while (stage.step()) {
-					moved = true;
-					if (performance.now() >= sliceEnd) break;
-				}
-				if (!stage.done) allDone = false;
-			}
-			if (allDone) {
+			const pass = stepPass(stages);
+			if (pass & PASS.ALL_DONE) {
 				accountTurn(stages, metrics, last, (last = performance.now()));
 				break;
 			}
-			if (!moved) {
+			if (!(pass & PASS.MOVED)) {
 				reportPops();
 				await wake.wait(PARK_MS);
 				lastYield = performance.now();
@@ -200,10 +161,7 @@ export async function fallbackHostRun(
 		}
 		results = stages.map((s) => ({ stage: s.spec.index, value: s.result() }));
 	} catch (error) {
-		failure =
-			error instanceof StageFailed
-				? { stage: error.stage, message: error.message, seq: error.seq }
-				: { stage: `worker ${worker}`, message: errorText(error), seq: null };
+		failure = stageFailure(error, worker);
 		// Tell the page at once, so it stops the other workers while this one winds down.
 		post({ t: 'failed', worker, failure });
 	}
@@ -243,10 +201,6 @@ export async function fallbackHostRun(
 		return { ok: false, cancelled: state === RUN_STATE.CANCELLED, failure: null, ...end };
 	}
 	return { ok: true, result: { results, heapGrowth: heapUsed() - heapAtStart }, ...end };
-}
-
-function errorText(error: unknown): string {
-	return error instanceof Error ? error.message : String(error);
 }
 
 let yieldChannel: MessageChannel | undefined;

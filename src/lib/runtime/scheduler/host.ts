@@ -1,5 +1,7 @@
 // The loop a pool worker runs: it hosts one or more stages of a run and moves whichever can.
 //
+// Making and stepping the stages is shared with fallback/host.ts (host-stages.ts).
+//
 // Thread: one pool worker (browser Web Worker or Node worker_thread). It blocks only in
 // `Doorbell.sleep`, and only when no hosted stage could move in two passes, the second made
 // after `Doorbell.prepare` announced it; every ring this worker produces into or consumes from
@@ -28,13 +30,12 @@ import { CountingPool } from './counting-pool';
 import { createDoorbellSet } from './bells';
 import { RUN_STATE, runState, stopRun } from './control';
 import type { KernelTable } from './kernel';
+import { PASS, hostStages, stageFailure, stepPass, writeWorkerFigures } from './host-stages';
 import type { HostResult, RunSpec, StageFailure } from './spec';
-import { HELD, StageFailed, StageRunner, accountTurn } from './stage';
+import { accountTurn, type StageRunner } from './stage';
 
 const YIELD_EVERY_MS = 20;
 const PARK_MS = 20;
-/** How long one stage may keep stepping in a pass while it moves. */
-const SLICE_MS = 1;
 const MEMORY_RETRY_MS = 1;
 /** How often the worker's heap and pool figures are copied into the metrics block. */
 export const WORKER_SAMPLE_MS = 100;
@@ -74,76 +75,35 @@ export async function hostRun(spec: RunSpec, options: HostOptions): Promise<Host
 	let announced = false; // between myBell.prepare() and its sleep or cancelPrepare
 	let seen = 0;
 	try {
-		for (const s of spec.stages) {
-			if (s.worker !== worker) continue;
-			const factory = kernels[s.kernel];
-			if (!factory) throw new StageFailed(s.name, `unknown kernel '${s.kernel}'`, null);
-			let kernel;
-			try {
-				kernel = factory({
-					params: s.params,
-					kernels,
-					budgetBytes: shared.descriptor.options.budgetBytes,
-					stageName: s.name,
-					inputSchemas: s.inputSchemas,
-					outputSchemas: s.outputSchemas,
-					instance: s.instance,
-					instances: s.instances
-				});
-			} catch (error) {
-				throw new StageFailed(s.name, errorText(error), null);
-			}
-			const runner = new StageRunner(
-				s,
-				kernel,
+		hostStages(
+			spec.stages,
+			{
+				worker,
+				kernels,
+				budgetBytes: shared.descriptor.options.budgetBytes,
 				pool,
 				rings,
-				spec.ringEdge,
+				ringEdge: spec.ringEdge,
 				metrics,
-				spec.batchRows
-			);
-			runner.stopCheck = () => runState(control) !== RUN_STATE.RUNNING;
-			runner.timing = counting;
-			runner.peekTap = peekTap;
-			stages.push(runner);
-		}
+				batchRows: spec.batchRows,
+				stopCheck: () => runState(control) !== RUN_STATE.RUNNING,
+				peekTap,
+				timing: counting
+			},
+			stages
+		);
 
 		const sampleWorker = () => {
-			if (!probe) return;
-			const m = probe.sample();
-			metrics.workerHeap(
-				worker,
-				m.heapUsedBytes,
-				m.outsidePoolBytes,
-				m.gcPauseNs,
-				m.gcCount,
-				m.reported
-			);
-			let batches = 0;
-			for (const stage of stages) batches += stage.batchesProduced;
-			metrics.workerAllocations(worker, batches, pool.hits, pool.misses);
+			if (probe)
+				writeWorkerFigures(metrics, worker, probe.sample(), stages, pool.hits, pool.misses);
 		};
 		let last = performance.now();
 		let lastYield = last;
 		let lastSample = -Infinity;
 		while (runState(control) === RUN_STATE.RUNNING) {
-			let moved = false;
-			let allDone = true;
-			let heldOnMemory = false;
-			for (const stage of stages) {
-				// A stage that moves steps again within a short slice, so a fast stage sharing the
-				// worker with a slow one fills the ring between them and is then seen held by it
-				// (backpressure), as it would be on a worker of its own. One slow kernel call ends
-				// its own slice, so a slow stage still gets one step per pass.
-				const sliceEnd = performance.now() + SLICE_MS;
-				while (stage.step()) {
-					moved = true;
-					if (performance.now() >= sliceEnd) break;
-				}
-				if (!stage.done) allDone = false;
-				if (stage.held === HELD.MEMORY) heldOnMemory = true;
-			}
-			if (allDone) {
+			const pass = stepPass(stages);
+			const moved = (pass & PASS.MOVED) !== 0;
+			if (pass & PASS.ALL_DONE) {
 				if (counting) accountTurn(stages, metrics, last, (last = performance.now()));
 				break;
 			}
@@ -151,7 +111,7 @@ export async function hostRun(spec: RunSpec, options: HostOptions): Promise<Host
 			// re-check; only a re-check that moves nothing sleeps (protocol: channel/doorbell.ts).
 			if (moved && announced) myBell.cancelPrepare();
 			else if (!moved && !announced) seen = myBell.prepare();
-			else if (!moved) myBell.sleep(seen, heldOnMemory ? MEMORY_RETRY_MS : PARK_MS);
+			else if (!moved) myBell.sleep(seen, pass & PASS.HELD_ON_MEMORY ? MEMORY_RETRY_MS : PARK_MS);
 			announced = !moved && !announced;
 			const now = performance.now();
 			if (counting) accountTurn(stages, metrics, last, now);
@@ -178,10 +138,7 @@ export async function hostRun(spec: RunSpec, options: HostOptions): Promise<Host
 			}
 		};
 	} catch (error) {
-		const failure: StageFailure =
-			error instanceof StageFailed
-				? { stage: error.stage, message: error.message, seq: error.seq }
-				: { stage: `worker ${worker}`, message: errorText(error), seq: null };
+		const failure = stageFailure(error, worker);
 		// Stop the whole run at once: every other host wakes and unwinds.
 		stopRun(control, RUN_STATE.FAILED, bells);
 		return { ok: false, cancelled: false, failure };
@@ -190,10 +147,6 @@ export async function hostRun(spec: RunSpec, options: HostOptions): Promise<Host
 		for (const stage of stages) stage.dispose();
 		probe?.dispose();
 	}
-}
-
-function errorText(error: unknown): string {
-	return error instanceof Error ? error.message : String(error);
 }
 
 let yieldChannel: MessageChannel | undefined;
