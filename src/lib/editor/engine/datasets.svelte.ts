@@ -8,8 +8,10 @@
 // - then probes the schema from the first bytes (a Blob slice) and registers it.
 // Each Blob (local file or cached download) is registered, under the source text, both on this
 // thread (for probes) and with every pool worker (WorkerPool.registerBlob), where the source
-// kernels read it chunk by chunk (nodes/kernels/source-locate.ts). Parquet by URL is therefore
-// read from the cached whole file (Blob slices), not with Range requests through the proxy.
+// kernels read it chunk by chunk (nodes/kernels/source-locate.ts). Parquet by URL is read from
+// the cached whole file (Blob slices) when it is small; a large one (datasets-range.ts: by HEAD,
+// over 32 MiB) is neither downloaded nor cached: no Blob is registered, so the probe and the
+// workers read it with Range requests through the proxy, and the card says which.
 //
 // It is the editor's InferContext: `datasetSchema` reads `version`, so the analysis and the
 // preview re-run when a schema arrives.
@@ -34,6 +36,8 @@ import type { InferContext } from '../../nodes/types';
 import type { FrameSchema } from '../../runtime/batch/types';
 import type { WorkerPool } from '../../runtime/scheduler/worker-pool';
 import { fetchDataset } from '../../store/dataset-cache';
+import { formatSize } from '../../store/dataset-cache-messages';
+import { headUrl, rangeThreshold, READ_MODE_NOTES, urlReadMode } from './datasets-range';
 
 /** What a source's card shows about its dataset. */
 export type DatasetStatus =
@@ -65,6 +69,8 @@ export class EditorDatasets implements InferContext {
 	// Bookkeeping, not shown: plain collections on purpose.
 	readonly #blobs = new Map<string, Blob>(); // eslint-disable-line svelte/prefer-svelte-reactivity
 	readonly #loading = new Set<string>(); // eslint-disable-line svelte/prefer-svelte-reactivity
+	/** URL sources read by Range requests (large Parquet files), with their size. */
+	readonly #ranged = new Map<string, number>(); // eslint-disable-line svelte/prefer-svelte-reactivity
 	/** The registry refs of each source (one per set of read options). */
 	readonly #refs = new Map<string, string[]>(); // eslint-disable-line svelte/prefer-svelte-reactivity
 	#pool: WorkerPool | null = null;
@@ -117,6 +123,7 @@ export class EditorDatasets implements InferContext {
 	reload(source: string): void {
 		const text = source.trim();
 		this.#status.delete(text);
+		this.#ranged.delete(text);
 		for (const ref of this.#refs.get(text) ?? []) this.registry.forget(ref);
 		this.#refs.delete(text);
 		this.#version++;
@@ -137,15 +144,23 @@ export class EditorDatasets implements InferContext {
 				this.#status.set(source, { state: 'missing', name: local.name });
 				return;
 			}
-			if (isUrl(source) && !this.#blobs.has(source)) {
+			if (isUrl(source) && !this.#blobs.has(source) && !this.#ranged.has(source)) {
 				this.#status.set(source, { state: 'loading', loaded: 0, url: source });
-				const got = await fetchDataset(source, {
-					onProgress: ({ loaded, total }) =>
-						this.#status.set(source, { state: 'loading', loaded, total, url: source })
-				});
-				note = got.stale ?? got.notCached?.message;
-				this.#putBlob(source, got.blob);
+				const format = PROBED_KINDS[kind];
+				const head = format === 'parquet' ? await headUrl(source) : null;
+				if (urlReadMode(format, head, rangeThreshold()) === 'range') {
+					this.#ranged.set(source, head!.size!);
+				} else {
+					const got = await fetchDataset(source, {
+						onProgress: ({ loaded, total }) =>
+							this.#status.set(source, { state: 'loading', loaded, total, url: source })
+					});
+					note = got.stale ?? got.notCached?.message ?? READ_MODE_NOTES.cache;
+					this.#putBlob(source, got.blob);
+				}
 			}
+			const ranged = this.#ranged.get(source);
+			if (ranged !== undefined) note = `${READ_MODE_NOTES.range} (${formatSize(ranged)})`;
 			const schema = await probeSourceSchema(kind, source, options);
 			this.registry.registerDatasetSchema(ref, schema);
 			this.#refs.set(source, [...(this.#refs.get(source) ?? []), ref]);

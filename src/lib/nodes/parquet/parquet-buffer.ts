@@ -4,12 +4,15 @@
 //
 // A Blob (a dropped file, a URL's copy from the dataset cache) is sliced the same way.
 //
-// URLs: `rewriteUrl` maps the source URL to the one fetched (a page sends remote URLs through
-// the server's proxy, `/api/fetch?url=…`, which passes Range through); the default for this
-// thread is set with `setRemoteUrlRewrite`. The size comes from the Content-Range of a first
+// URLs: `rewriteUrl` maps the source URL to the one fetched; the default for this thread is set
+// with `setRemoteUrlRewrite`. Unset, a browser thread (the page or a pool worker: anything with
+// an http(s) `location` outside Node) sends another origin's http(s) URLs through the app's
+// server proxy, `/api/fetch?url=…`, which passes Range through (a cross-origin fetch from a
+// cross-origin-isolated page would need CORS and CORP headers most servers do not send); Node
+// fetches URLs as they are. The size comes from the Content-Range of a first
 // one-byte request. A server that ignores Range (answers 200) is read whole, once, and sliced.
 import type { AsyncBuffer } from 'hyparquet';
-import { nodeFs, type ByteLocation } from '../kernels/source-locate';
+import { isNodeRuntime, nodeFs, type ByteLocation } from '../kernels/source-locate';
 
 export interface RangeBuffer extends AsyncBuffer {
 	/** Bytes read so far. */
@@ -19,7 +22,24 @@ export interface RangeBuffer extends AsyncBuffer {
 
 export type UrlRewrite = (url: string) => string;
 
-let defaultRewrite: UrlRewrite = (url) => url;
+/** The app's proxy URL for another origin's http(s) URL in a browser thread; else `url`. */
+export function browserProxyRewrite(
+	url: string,
+	origin: string | undefined = isNodeRuntime() ? undefined : globalThis.location?.origin
+): string {
+	if (!origin || !/^https?:/.test(origin)) return url;
+	let parsed: URL;
+	try {
+		parsed = new URL(url, origin);
+	} catch {
+		return url;
+	}
+	if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return url;
+	if (parsed.origin === origin) return url;
+	return `${origin}/api/fetch?url=${encodeURIComponent(parsed.href)}`;
+}
+
+let defaultRewrite: UrlRewrite = (url) => browserProxyRewrite(url);
 
 /** Sets how this thread's Parquet sources rewrite remote URLs (e.g. through a proxy). */
 export function setRemoteUrlRewrite(rewrite: UrlRewrite): void {
@@ -65,18 +85,34 @@ function fileBuffer(path: string): RangeBuffer {
 	};
 }
 
-async function fetchRange(url: string, start: number, end: number): Promise<Response> {
-	const response = await fetch(url, { headers: { Range: `bytes=${start}-${end - 1}` } });
-	if (!response.ok)
-		throw new Error(
-			`cannot fetch '${url}': the server answered HTTP ${response.status} ${response.statusText}`
-		);
-	return response;
+/** Bytes [start, end) of `url`; an error naming `source` (the proxy's own message if any). */
+async function fetchRange(
+	source: string,
+	url: string,
+	start: number,
+	end: number
+): Promise<Response> {
+	let response: Response;
+	try {
+		response = await fetch(url, { headers: { Range: `bytes=${start}-${end - 1}` } });
+	} catch (error) {
+		throw new Error(`cannot fetch '${source}': ${describe(error)}`, { cause: error });
+	}
+	if (response.ok) return response;
+	let detail = `the server answered HTTP ${response.status} ${response.statusText}`.trim();
+	const body: unknown = await response.json().catch(() => null);
+	if (
+		typeof body === 'object' &&
+		body !== null &&
+		typeof (body as { error?: unknown }).error === 'string'
+	)
+		detail = (body as { error: string }).error;
+	throw new Error(`cannot fetch '${source}': ${detail}`);
 }
 
 async function urlBuffer(source: string, rewrite: UrlRewrite): Promise<RangeBuffer> {
 	const url = rewrite(source);
-	const first = await fetchRange(url, 0, 1);
+	const first = await fetchRange(source, url, 0, 1);
 	let whole: ArrayBuffer | null = null;
 	let size: number;
 	const range = /\/(\d+)\s*$/.exec(first.headers.get('content-range') ?? '');
@@ -96,7 +132,7 @@ async function urlBuffer(source: string, rewrite: UrlRewrite): Promise<RangeBuff
 		},
 		async slice(start: number, end = size): Promise<ArrayBuffer> {
 			if (whole) return whole.slice(start, end);
-			const response = await fetchRange(url, start, end);
+			const response = await fetchRange(source, url, start, end);
 			const bytes = await response.arrayBuffer();
 			if (response.status !== 206) return bytes.slice(start, end);
 			read += bytes.byteLength;
