@@ -20,54 +20,21 @@
 // may have cut that field), naming `parallel: false` as the way to read such a file.
 // Progress: each instance reports the bytes it took of its share (the whole file, or its byte
 // range, so a split file's instances add up to its size) through source-progress.ts.
-// Frames are cut so no frame exceeds `frameLimit(budget)`, which stays below the pool's largest
-// block class for that budget.
-import { NO_BLOCK, type BatchView, type ColumnView } from '../../runtime/contracts';
-import { countZeroBits } from '../../runtime/batch/bits';
+// Parsed batches are cut into frames and copied into pool blocks by source-emit.ts's
+// PendingBatches, as every file source's are: no frame exceeds `frameLimit(budget)`, which stays
+// below the pool's largest block class for that budget.
+import type { BatchView } from '../../runtime/contracts';
 import type { FrameSchema } from '../../runtime/batch/types';
-import { measureBatch, writeBatch } from '../../runtime/batch/write-batch';
-import type {
-	Kernel,
-	KernelContext,
-	KernelSetup,
-	KernelStep
-} from '../../runtime/scheduler/kernel';
+import type { Kernel, KernelSetup } from '../../runtime/scheduler/kernel';
 import { CsvError, CsvParser, shiftLines, type CsvOptions } from '../csv';
 import { openChunks, type ChunkSource } from './source-bytes';
 import { locateSource } from './source-locate';
+import { frameLimit, PendingBatches } from './source-emit';
 import { ByteProgress } from './source-progress';
 import { linesBefore, planShare, SPLIT_SAMPLE_BYTES, type CsvShare } from './source-range';
 
 /** Chunks fed to the parser per produce() call before it yields with 'more'. */
 const CHUNKS_PER_CALL = 8;
-
-/** Largest frame a source writes for a run of `budgetBytes` (half the smallest max block class). */
-export function frameLimit(budgetBytes: number): number {
-	return Math.max(32 * 1024, Math.min(4 * 1024 * 1024, Math.floor(budgetBytes / 16)));
-}
-
-/** Rows [start, end) of a batch as views over the same arrays; `start` is a multiple of 8. */
-export function sliceBatch(view: BatchView, start: number, end: number): BatchView {
-	const rows = end - start;
-	const columns = view.columns.map((col): ColumnView => {
-		const validity = col.validity?.subarray(start >>> 3, (end + 7) >>> 3) ?? null;
-		const nullCount = validity === null ? 0 : countZeroBits(validity, rows);
-		if (col.type === 'utf8')
-			return {
-				...col,
-				length: rows,
-				nullCount,
-				validity,
-				offsets: col.offsets!.subarray(start, end + 1)
-			};
-		const values =
-			col.type === 'bool'
-				? col.values.subarray(start >>> 3, (end + 7) >>> 3)
-				: col.values.subarray(start, end);
-		return { ...col, length: rows, nullCount, validity, values };
-	});
-	return { length: rows, columns };
-}
 
 export interface CsvReadSpec {
 	/** The `source` param as the user wrote it (named in messages). */
@@ -96,11 +63,10 @@ export function quotedBreakMessage(source: string, start: number, end: number): 
 export function csvReadKernel(spec: CsvReadSpec, setup: KernelSetup): Kernel {
 	const { source, schema } = spec;
 	const types = Object.fromEntries(schema.names.map((name, i) => [name, schema.types[i]]));
-	const limit = frameLimit(setup.budgetBytes);
 	let parser: CsvParser | null = null;
 	let chunks: ChunkSource | null = null;
 	let share: CsvShare | null = null;
-	let pending: BatchView[] = [];
+	const pending = new PendingBatches(schema, frameLimit(setup.budgetBytes), source);
 	let inputDone = false;
 	let checked = false;
 	const progress = new ByteProgress();
@@ -116,7 +82,7 @@ export function csvReadKernel(spec: CsvReadSpec, setup: KernelSetup): Kernel {
 		if (share?.kind === 'range' && parser!.quotedLineBreaks() > 0)
 			throw new Error(quotedBreakMessage(source, share.start, share.end));
 		if (!checked && parser!.schema()) checkHeader(parser!.schema()!.names);
-		for (const b of batches) if (b.length > 0) pending.push(b);
+		for (const b of batches) pending.push(b);
 	}
 
 	/** The message of a bad row, with the file's line number when the range starts mid-file. */
@@ -162,45 +128,9 @@ export function csvReadKernel(spec: CsvReadSpec, setup: KernelSetup): Kernel {
 		);
 	}
 
-	/** Writes pending[0] (or its first slice that fits a frame) into a block. */
-	function writeFirst(ctx: KernelContext): KernelStep {
-		let batch = pending[0];
-		let bytes = measureBatch(batch, schema);
-		let rows = batch.length;
-		while (bytes > limit) {
-			if (rows <= 8)
-				throw new Error(
-					`a row of '${source}' is too large for a ${limit}-byte frame: raise the memory budget`
-				);
-			rows = Math.max(8, (rows >>> 1) & ~7);
-			batch = sliceBatch(pending[0], 0, rows);
-			bytes = measureBatch(batch, schema);
-		}
-		const block = ctx.pool.tryAcquire(bytes);
-		if (block === NO_BLOCK) return 'blocked';
-		const pool = ctx.pool;
-		const written = writeBatch(
-			batch,
-			schema,
-			pool.bufferOf(block),
-			pool.offsetOf(block),
-			pool.capacityOf(block)
-		);
-		if (written < 0) {
-			pool.release(block);
-			throw new Error(
-				`a frame of ${bytes} bytes did not fit its ${pool.capacityOf(block)}-byte block`
-			);
-		}
-		ctx.emit(0, block, written, rows);
-		if (rows === pending[0].length) pending.shift();
-		else pending[0] = sliceBatch(pending[0], rows, pending[0].length);
-		return 'more';
-	}
-
 	return {
 		produce(ctx) {
-			if (pending.length > 0) return writeFirst(ctx);
+			if (pending.length > 0) return pending.writeNext(ctx);
 			if (inputDone) return 'done';
 			if (parser === null && !open(ctx.batchRows)) {
 				inputDone = true;
@@ -225,12 +155,12 @@ export function csvReadKernel(spec: CsvReadSpec, setup: KernelSetup): Kernel {
 				break;
 			}
 			if (!inputDone) progress.report(ctx, chunks!.totalBytes);
-			if (pending.length > 0) return writeFirst(ctx);
+			if (pending.length > 0) return pending.writeNext(ctx);
 			return inputDone ? 'done' : 'more';
 		},
 		dispose() {
 			chunks?.close();
-			pending = [];
+			pending.clear();
 		}
 	};
 }

@@ -3,18 +3,47 @@
 //
 // `writeNext` copies the first waiting batch (or its first slice that fits a frame of
 // `frameLimit(budget)` bytes) into a fresh block and emits it; 'blocked' when the pool has no
-// block now (the host calls again later). Used by the JSON, Arrow IPC and Parquet sources.
+// block now (the host calls again later). Used by the CSV, JSON, Arrow IPC and Parquet sources;
+// `frameLimit` and `sliceBatch` are the frame size and row slicing they share.
 import { RecordBatch } from 'apache-arrow';
-import { NO_BLOCK, type BatchView } from '../../runtime/contracts';
+import { NO_BLOCK, type BatchView, type ColumnView } from '../../runtime/contracts';
+import { countZeroBits } from '../../runtime/batch/bits';
 import type { FrameSchema } from '../../runtime/batch/types';
 import { measureBatch, writeBatch } from '../../runtime/batch/write-batch';
 import type { KernelContext, KernelStep } from '../../runtime/scheduler/kernel';
-import { sliceBatch } from './source-csv';
 
 /** frameLimit's cap: no budget makes a source's frames larger. */
 const MAX_SOURCE_FRAME = 4 * 1024 * 1024;
 
 export type SourceBatch = BatchView | RecordBatch;
+
+/** Largest frame a source writes for a run of `budgetBytes` (half the smallest max block class). */
+export function frameLimit(budgetBytes: number): number {
+	return Math.max(32 * 1024, Math.min(MAX_SOURCE_FRAME, Math.floor(budgetBytes / 16)));
+}
+
+/** Rows [start, end) of a batch as views over the same arrays; `start` is a multiple of 8. */
+export function sliceBatch(view: BatchView, start: number, end: number): BatchView {
+	const rows = end - start;
+	const columns = view.columns.map((col): ColumnView => {
+		const validity = col.validity?.subarray(start >>> 3, (end + 7) >>> 3) ?? null;
+		const nullCount = validity === null ? 0 : countZeroBits(validity, rows);
+		if (col.type === 'utf8')
+			return {
+				...col,
+				length: rows,
+				nullCount,
+				validity,
+				offsets: col.offsets!.subarray(start, end + 1)
+			};
+		const values =
+			col.type === 'bool'
+				? col.values.subarray(start >>> 3, (end + 7) >>> 3)
+				: col.values.subarray(start, end);
+		return { ...col, length: rows, nullCount, validity, values };
+	});
+	return { length: rows, columns };
+}
 
 function rowsOf(batch: SourceBatch): number {
 	return batch instanceof RecordBatch ? batch.numRows : batch.length;

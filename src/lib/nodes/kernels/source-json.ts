@@ -17,8 +17,7 @@ import { BatchBuilder, coerce } from '../formats/column-build';
 import { flattenRecord, parseRecord } from '../json/json-infer';
 import { JsonError, JsonSplitter, describeAt, type JsonText } from '../json/json-split';
 import { openChunks, type ChunkSource } from './source-bytes';
-import { frameLimit } from './source-csv';
-import { PendingBatches } from './source-emit';
+import { frameLimit, PendingBatches } from './source-emit';
 import { locateSource } from './source-locate';
 import { ByteProgress } from './source-progress';
 

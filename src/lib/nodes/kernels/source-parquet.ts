@@ -17,8 +17,7 @@ import type { Kernel, KernelContext, KernelSetup } from '../../runtime/scheduler
 import { BatchBuilder } from '../formats/column-build';
 import { openRangeBuffer, type RangeBuffer } from '../parquet/parquet-buffer';
 import { PARQUET_PARSERS, parquetFrameSchema } from '../parquet/parquet-types';
-import { frameLimit } from './source-csv';
-import { PendingBatches } from './source-emit';
+import { frameLimit, PendingBatches } from './source-emit';
 import { AsyncPump } from './source-async';
 import { locateSource } from './source-locate';
 import { ByteProgress } from './source-progress';
