@@ -1,7 +1,8 @@
 // Source: a CSV file from a URL, a same-origin path, a local path (headless Node) or a built-in
 // sample, streamed through the CSV parser into frames. The output schema comes from the dataset
 // registry (see datasets.ts: the caller probes the file before compiling), with `types`
-// overriding inferred column types.
+// overriding inferred column types (param and overrides shared with the other file sources in
+// formats/source-param.ts).
 //
 // Partitionable: paired with a partitioned chain (e.g. filter → group-by with several workers)
 // the source runs one instance per worker. A local file read in Node is then split by byte
@@ -9,10 +10,10 @@
 // read by instance 0 alone. In a split file, a bad row past the first range is reported with
 // the file's line number (the instance re-reads the bytes before its range to count them).
 import * as v from 'valibot';
-import type { FrameSchema } from '../runtime/batch/types';
 import type { KernelSetup } from '../runtime/scheduler/kernel';
-import { COLUMN_TYPE_CHOICES, type NodeDefinition, type NodeProblem } from './types';
+import type { NodeDefinition } from './types';
 import { datasetRef, sampleSchema } from './datasets';
+import { badRowsParam, columnTypesParam, sourceMessages, withTypes } from './formats/source-param';
 import { csvReadKernel } from './kernels/source-csv';
 import { SAMPLE_FILES, SAMPLE_PREFIX, locateSource } from './kernels/source-locate';
 
@@ -26,7 +27,7 @@ const params = v.object({
 		','
 	),
 	header: v.optional(v.boolean(), true),
-	badRows: v.optional(v.picklist(BAD_ROWS, "badRows must be 'fail', 'skip' or 'null'"), 'fail'),
+	badRows: badRowsParam(BAD_ROWS),
 	/**
 	 * Split a local file between workers by byte ranges when the plan runs several instances.
 	 * false: one worker reads it all (needed for files with line breaks inside quoted fields
@@ -34,48 +35,9 @@ const params = v.object({
 	 */
 	parallel: v.optional(v.boolean(), true),
 	/** Column name -> type, winning over inference. */
-	types: v.optional(
-		v.record(
-			v.string(),
-			v.picklist(
-				COLUMN_TYPE_CHOICES,
-				`a column type must be one of ${COLUMN_TYPE_CHOICES.join(', ')}`
-			)
-		),
-		{}
-	)
+	types: columnTypesParam()
 });
 export type CsvSourceParams = v.InferOutput<typeof params>;
-
-export const csvMessages = {
-	noSource: () => 'give the CSV source a URL, a path or sample:<name>',
-	unknownSample: (name: string) =>
-		`there is no sample named '${name}': choose one of ${Object.keys(SAMPLE_FILES).join(', ')}`,
-	notLoaded: (source: string) => `schema of '${source}' is not known yet — load it first`,
-	unknownColumn: (column: string, source: string, names: string[]) =>
-		`types names column '${column}', which '${source}' does not have (it has ${names.join(', ')})`
-};
-
-/** The schema of the node's output from the dataset's schema and the `types` overrides. */
-function csvSchema(
-	p: CsvSourceParams,
-	dataset: FrameSchema
-): { ok: true; schema: FrameSchema } | { ok: false; problem: NodeProblem } {
-	const types = [...dataset.types];
-	for (const [column, type] of Object.entries(p.types)) {
-		const i = dataset.names.indexOf(column);
-		if (i < 0)
-			return {
-				ok: false,
-				problem: {
-					param: 'types',
-					message: csvMessages.unknownColumn(column, p.source.trim(), dataset.names)
-				}
-			};
-		types[i] = type;
-	}
-	return { ok: true, schema: { names: [...dataset.names], types } };
-}
 
 function csvSourceKernel(setup: KernelSetup) {
 	const p = setup.params as CsvSourceParams;
@@ -142,20 +104,26 @@ export const csvSource: NodeDefinition<CsvSourceParams> = {
 	inferSchema(_inputs, p, ctx) {
 		const source = p.source.trim();
 		if (source === '')
-			return { ok: false, problems: [{ param: 'source', message: csvMessages.noSource() }] };
+			return {
+				ok: false,
+				problems: [{ param: 'source', message: sourceMessages.noSource('CSV') }]
+			};
 		if (source.startsWith(SAMPLE_PREFIX)) {
 			const name = source.slice(SAMPLE_PREFIX.length);
 			if (!(name in SAMPLE_FILES))
 				return {
 					ok: false,
-					problems: [{ param: 'source', message: csvMessages.unknownSample(name) }]
+					problems: [{ param: 'source', message: sourceMessages.unknownSample(name) }]
 				};
 		}
 		const options = { delimiter: p.delimiter, header: p.header };
 		const dataset = ctx.datasetSchema(datasetRef(source, options)) ?? sampleSchema(source, options);
 		if (!dataset)
-			return { ok: false, problems: [{ param: 'source', message: csvMessages.notLoaded(source) }] };
-		const result = csvSchema(p, dataset);
+			return {
+				ok: false,
+				problems: [{ param: 'source', message: sourceMessages.notLoaded(source) }]
+			};
+		const result = withTypes(dataset, p.types, source);
 		return result.ok
 			? { ok: true, outputs: [result.schema] }
 			: { ok: false, problems: [result.problem] };

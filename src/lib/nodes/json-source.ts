@@ -7,8 +7,14 @@
 // json/json-infer.ts for the flattening and type rules), with `types` overriding inferred types.
 import * as v from 'valibot';
 import type { KernelSetup } from '../runtime/scheduler/kernel';
-import { COLUMN_TYPE_CHOICES, type NodeDefinition } from './types';
-import { datasetOf, sourceField, withTypes } from './formats/source-param';
+import type { NodeDefinition } from './types';
+import {
+	badRowsParam,
+	columnTypesParam,
+	datasetOf,
+	sourceField,
+	withTypes
+} from './formats/source-param';
 import { DEFAULT_JSON_DEPTH } from './json/json-infer';
 import { jsonReadKernel } from './kernels/source-json';
 
@@ -28,18 +34,9 @@ const params = v.object({
 		),
 		DEFAULT_JSON_DEPTH
 	),
-	badRows: v.optional(v.picklist(BAD_ROWS, "badRows must be 'fail' or 'skip'"), 'fail'),
+	badRows: badRowsParam(BAD_ROWS),
 	/** Column name -> type, winning over inference. */
-	types: v.optional(
-		v.record(
-			v.string(),
-			v.picklist(
-				COLUMN_TYPE_CHOICES,
-				`a column type must be one of ${COLUMN_TYPE_CHOICES.join(', ')}`
-			)
-		),
-		{}
-	)
+	types: columnTypesParam()
 });
 export type JsonSourceParams = v.InferOutput<typeof params>;
 

@@ -1,11 +1,19 @@
 // What the file sources (JSON, Arrow IPC, Parquet) share about their `source` param: the same
 // forms as the CSV source (a URL, a same-origin path, a local path in headless runs, or
 // sample:<name>), the same problems when it is empty or names no sample, and the lookup of the
-// dataset's schema (registry first, then the static schemas of built-in samples).
+// dataset's schema (registry first, then the static schemas of built-in samples). With the CSV
+// source they also share the `types` overrides (param schema and how they apply) and the shape of
+// the `badRows` param.
+import * as v from 'valibot';
 import type { FrameSchema } from '../../runtime/batch/types';
 import { datasetRef, sampleSchema, type DatasetReadOptions, type SampleFormat } from '../datasets';
 import { SAMPLE_FILES, SAMPLE_PREFIX } from '../kernels/source-locate';
-import type { InferContext, NodeProblem, ParamField } from '../types';
+import {
+	COLUMN_TYPE_CHOICES,
+	type InferContext,
+	type NodeProblem,
+	type ParamField
+} from '../types';
 
 export const sourceMessages = {
 	noSource: (format: string) => `give the ${format} source a URL, a path or sample:<name>`,
@@ -15,6 +23,27 @@ export const sourceMessages = {
 	unknownColumn: (param: string, column: string, source: string, names: string[]) =>
 		`${param} names column '${column}', which '${source}' does not have (it has ${names.join(', ')})`
 };
+
+/** A source's `types` param: column name -> type, winning over inference (see withTypes). */
+export function columnTypesParam() {
+	return v.optional(
+		v.record(
+			v.string(),
+			v.picklist(
+				COLUMN_TYPE_CHOICES,
+				`a column type must be one of ${COLUMN_TYPE_CHOICES.join(', ')}`
+			)
+		),
+		{}
+	);
+}
+
+/** A source's `badRows` param: one of `choices`, 'fail' by default. */
+export function badRowsParam<const T extends readonly ['fail', ...string[]]>(choices: T) {
+	const quoted = choices.map((c) => `'${c}'`);
+	const list = `${quoted.slice(0, -1).join(', ')} or ${quoted[quoted.length - 1]}`;
+	return v.optional(v.picklist(choices, `badRows must be ${list}`), 'fail');
+}
 
 /** The inspector field of a file source's `source` param. */
 export function sourceField(example: string): ParamField {
