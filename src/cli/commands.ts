@@ -11,11 +11,11 @@ import type { InferContext } from '../lib/nodes/types';
 import type { MetricsSnapshot } from '../lib/runtime/metrics/counters';
 import { defaultPoolSize } from '../lib/runtime/pool-size';
 import { createNodeWorkerPool } from '../lib/runtime/scheduler/node-pool';
-import { poolOptions } from '../lib/runtime/scheduler/run';
+import { planTopology, poolOptions } from '../lib/runtime/scheduler/run';
 import type { CliOptions } from './args';
 import { EXIT } from './exit-codes';
 import { startLive } from './live';
-import { REPORT_SAMPLE_MS, metricsReport, topologyOf, writeMetricsReport } from './metrics-report';
+import { REPORT_SAMPLE_MS, metricsReport, writeMetricsReport } from './metrics-report';
 import { datasetContext, readPipelineFile, splitDiagnostics } from './pipeline-file';
 import {
 	progressText,
@@ -181,7 +181,7 @@ export async function runCommand(options: CliOptions, io: CliIo): Promise<number
 		if (options.live) {
 			const heading = () =>
 				progressText(rowsRead(run.metrics.snapshot(), sources), performance.now() - t0);
-			stopProgress = startLive(io.progress, run.sampler(), topologyOf(plan), heading);
+			stopProgress = startLive(io.progress, run.sampler(), planTopology(plan), heading);
 		} else if (!options.quiet)
 			stopProgress = startProgress(io.progress, () => run.metrics.snapshot(), sources);
 

@@ -4,40 +4,27 @@
 // every REPORT_SAMPLE_MS (the panel's rate), the bottleneck over the whole run.
 import { writeFile } from 'node:fs/promises';
 import type { CompiledPlan } from '../lib/compiler/physical';
-import type { MetricsSnapshot } from '../lib/runtime/metrics/counters';
-import type { Topology } from '../lib/runtime/metrics/rates';
-import { buildRunMetricsReport, type RunMetricsReport } from '../lib/runtime/metrics/report';
-import type { Sampler } from '../lib/runtime/metrics/sampler';
+import {
+	buildRunMetricsReport,
+	type RunMetricsReport,
+	type RunMetricsReportInput
+} from '../lib/runtime/metrics/report';
+import { planTopology } from '../lib/runtime/scheduler/run';
 
 /** How often the command samples the counters for the report's series (as the panel does). */
 export const REPORT_SAMPLE_MS = 250;
 
-export function topologyOf(plan: CompiledPlan): Topology {
-	return {
-		edges: plan.rings.map((r) => ({ from: r.from.stage, to: r.to.stage, capacity: r.capacity })),
-		stageNames: plan.stages.map((s) => s.name),
-		edgeNames: plan.rings.map((r) => r.name)
-	};
-}
-
-export interface CliReportInput {
-	plan: CompiledPlan;
-	sampler: Pick<Sampler, 'history'>;
-	first: MetricsSnapshot;
-	last: MetricsSnapshot;
-	startedAt: Date;
-	durationMs: number;
-	/** 'done', 'failed' or 'cancelled'. */
-	status: string;
-	/** The pipeline document's name. */
-	pipeline?: string;
-}
+/** The report's figures, with the plan standing for its topology, stage nodes and instances. */
+export type CliReportInput = Omit<
+	RunMetricsReportInput,
+	'topology' | 'stageNodes' | 'stageInstances'
+> & { plan: CompiledPlan };
 
 export function metricsReport(input: CliReportInput): RunMetricsReport {
 	const { plan } = input;
 	return buildRunMetricsReport({
 		...input,
-		topology: topologyOf(plan),
+		topology: planTopology(plan),
 		stageNodes: plan.origins.map((o) => o.nodes),
 		stageInstances: plan.stages.map((s) => s.instances ?? 1)
 	});

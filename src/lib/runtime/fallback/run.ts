@@ -23,6 +23,7 @@ import { RUN_STATE, type RunState } from '../scheduler/control';
 import { PEEK_TIMEOUT_MS, clampRows, type PeekPayload, type PeekResult } from '../metrics/peek';
 import {
 	checkEdge,
+	planTopology,
 	stageSpec,
 	type PhysicalPlan,
 	type RunOptions,
@@ -241,15 +242,7 @@ export class FallbackRun {
 
 	/** The run's graph as the metrics sampler sees it: rings as edges between stages. */
 	topology(): Topology {
-		return {
-			edges: this.plan.rings.map((r) => ({
-				from: r.from.stage,
-				to: r.to.stage,
-				capacity: r.capacity
-			})),
-			stageNames: this.plan.stages.map((s) => s.name),
-			edgeNames: this.plan.rings.map((r) => r.name)
-		};
+		return planTopology(this.plan);
 	}
 
 	/** A sampler over the posted counters; ring fill is what each producer last posted. */

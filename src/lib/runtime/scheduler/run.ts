@@ -52,6 +52,15 @@ export interface PhysicalPlan {
 	integrity?: boolean;
 }
 
+/** A plan's graph as the metrics sampler sees it: rings as edges between stages. */
+export function planTopology(plan: PhysicalPlan): Topology {
+	return {
+		edges: plan.rings.map((r) => ({ from: r.from.stage, to: r.to.stage, capacity: r.capacity })),
+		stageNames: plan.stages.map((s) => s.name),
+		edgeNames: plan.rings.map((r) => r.name)
+	};
+}
+
 export type RunOutcome =
 	| { status: 'done'; results: Map<number, unknown>; elapsedMs: number }
 	| { status: 'failed'; failure: StageFailure; elapsedMs: number }
@@ -241,15 +250,7 @@ export class Run {
 
 	/** The run's graph as the metrics sampler sees it: rings as edges between stages. */
 	topology(): Topology {
-		return {
-			edges: this.plan.rings.map((r) => ({
-				from: r.from.stage,
-				to: r.to.stage,
-				capacity: r.capacity
-			})),
-			stageNames: this.plan.stages.map((s) => s.name),
-			edgeNames: this.plan.rings.map((r) => r.name)
-		};
+		return planTopology(this.plan);
 	}
 
 	/** A sampler over this run's counters, reading ring fill live from the rings. */
