@@ -184,6 +184,46 @@ export interface ProbeProblem {
 	message: string;
 }
 
+/** The dataset a file source node reads: its trimmed source text, format, read options, ref. */
+export interface SourceDataset {
+	source: string;
+	format: SampleFormat;
+	options: DatasetReadOptions;
+	ref: string;
+}
+
+/**
+ * The dataset node `node` reads when it is a file source (PROBED_KINDS) naming one, else
+ * undefined: the one place that says which params make a dataset's registry ref.
+ */
+export function sourceDataset(node: { kind: string; params?: unknown }): SourceDataset | undefined {
+	const format = PROBED_KINDS[node.kind];
+	if (format === undefined) return undefined;
+	const params = (node.params ?? {}) as { source?: unknown } & DatasetReadOptions;
+	const source = typeof params.source === 'string' ? params.source.trim() : '';
+	if (source === '') return undefined;
+	const options: DatasetReadOptions =
+		format === 'csv'
+			? { delimiter: params.delimiter, header: params.header }
+			: format === 'json'
+				? { depth: params.depth }
+				: {};
+	return { source, format, options, ref: datasetRef(source, options) };
+}
+
+/**
+ * What a result computed from node `node` depends on besides its params: the schema `ctx` knows
+ * for its dataset ('' for a node that reads none, '?' while unknown). A result identity that
+ * includes it changes when the schema arrives, so a result computed before is not reused.
+ */
+export function datasetToken(node: { kind: string; params?: unknown }, ctx: InferContext): string {
+	const dataset = sourceDataset(node);
+	if (dataset === undefined) return '';
+	const { source, options, format, ref } = dataset;
+	const schema = ctx.datasetSchema(ref) ?? sampleSchema(source, options, format);
+	return schema === undefined ? '?' : JSON.stringify([schema.names, schema.types]);
+}
+
 /**
  * Probes every file source of `doc` (PROBED_KINDS) whose dataset is not in `registry` yet and
  * registers its schema; returns what could not be read (the compiler then reports those nodes).
@@ -194,18 +234,9 @@ export async function probeDocumentDatasets(
 ): Promise<ProbeProblem[]> {
 	const problems: ProbeProblem[] = [];
 	for (const node of doc.nodes) {
-		const format = PROBED_KINDS[node.kind];
-		if (format === undefined) continue;
-		const params = (node.params ?? {}) as { source?: unknown } & DatasetReadOptions;
-		const source = typeof params.source === 'string' ? params.source.trim() : '';
-		if (source === '') continue;
-		const options: DatasetReadOptions =
-			format === 'csv'
-				? { delimiter: params.delimiter, header: params.header }
-				: format === 'json'
-					? { depth: params.depth }
-					: {};
-		const ref = datasetRef(source, options);
+		const dataset = sourceDataset(node);
+		if (dataset === undefined) continue;
+		const { source, format, options, ref } = dataset;
 		if (registry.has(ref) || sampleSchema(source, options, format)) continue;
 		try {
 			registry.registerDatasetSchema(ref, await probeSourceSchema(node.kind, source, options));

@@ -4,10 +4,11 @@
 // which share one RunLane so only one run holds the worker pool at a time.
 //
 // Results are kept per node with the node's identity: a result whose node changed (its params,
-// or anything upstream) is dropped as soon as the editor reports the new document, so a card
-// never shows a stale figure. A full run's results replace the previews of its sinks and are
-// kept over later previews while their identity holds.
+// its dataset's schema, or anything upstream) is dropped as soon as the editor reports the new
+// document or a schema arrives, so a card never shows a stale figure. A full run's results
+// replace the previews of its sinks and are kept over later previews while their identity holds.
 import type { PipelineDocument } from '../../graph/document';
+import type { InferContext } from '../../nodes/types';
 import type { WorkerPool } from '../../runtime/scheduler/worker-pool';
 import { FullRun, type FullRunOptions, type FullRunOutcome, type RunProgress } from './full-run';
 import { nodeIdentities } from './identity';
@@ -69,6 +70,8 @@ export class EditorEngine {
 	#identities: Identities = NO_IDENTITIES;
 	/** Results of the last full run, by node: kept over previews while their identity holds. */
 	#runResults: Results = NO_RESULTS;
+	/** The datasets results are computed with: a source's identity includes its schema. */
+	readonly #datasets: InferContext | undefined;
 	#disposed = false;
 
 	/** The pool stays the caller's: `dispose()` does not shut it down. */
@@ -76,6 +79,7 @@ export class EditorEngine {
 		this.#pool = pool;
 		this.#debounceMs = options.debounceMs ?? 150;
 		this.#runOptions = options.run;
+		this.#datasets = options.preview?.inferContext ?? options.run?.inferContext;
 		this.previews = new PreviewRunner(pool, {
 			...options.preview,
 			lane: this.#lane,
@@ -216,7 +220,7 @@ export class EditorEngine {
 
 	/** Takes `doc` as the current document: drops results whose node changed since. */
 	#observe(doc: PipelineDocument): Identities {
-		const identities = nodeIdentities(doc);
+		const identities = nodeIdentities(doc, this.#datasets);
 		this.#identities = identities;
 		if (hasStale(this.#runResults, identities)) {
 			this.#runResults = keepCurrent(this.#runResults, identities);

@@ -1,7 +1,8 @@
 // Result identities: a node's identity is a hash of its kind, its params and, input port by
 // input port, the identities of what feeds it. Two documents that agree on a node and everything
 // upstream of it give that node the same identity, so its cached result can be reused; labels,
-// positions and anything downstream never enter it.
+// positions and anything downstream never enter it. Given the datasets results are computed with,
+// a file source's identity also holds its dataset's schema (or that it is not known yet).
 //
 // Params are hashed as the kind parses them (defaults filled in, the schema's key order for its
 // own fields), so `{}` and `{ rows: 100 }` agree when 100 is the default. Records inside params
@@ -10,6 +11,8 @@
 import type { PipelineDocument, PipelineEdge } from '../../graph/document';
 import { topologicalOrder } from '../../graph/topo';
 import { nodeKind, parseParams } from '../../nodes/catalogue';
+import { datasetToken } from '../../nodes/datasets';
+import type { InferContext } from '../../nodes/types';
 
 const encoder = new TextEncoder();
 
@@ -52,8 +55,16 @@ function orderedInputs(kind: string, incoming: PipelineEdge[]): PipelineEdge[] {
 	return [...known, ...others];
 }
 
-/** Every node's result identity (16 hex digits), by node id. */
-export function nodeIdentities(doc: PipelineDocument): Map<string, string> {
+/**
+ * Every node's result identity (16 hex digits), by node id. With `datasets` (the InferContext
+ * the results are computed with), a file source's identity includes what it knows of the
+ * source's dataset (nodes/datasets.ts `datasetToken`): a result computed before the schema
+ * arrived (e.g. "schema … not known yet") belongs to another identity than one computed after.
+ */
+export function nodeIdentities(
+	doc: PipelineDocument,
+	datasets?: InferContext
+): Map<string, string> {
 	const incoming = new Map<string, PipelineEdge[]>();
 	for (const edge of doc.edges) {
 		const list = incoming.get(edge.to.node) ?? [];
@@ -69,9 +80,11 @@ export function nodeIdentities(doc: PipelineDocument): Map<string, string> {
 			const from = identities.get(e.from.node) ?? `missing:${e.from.node}`;
 			return `${e.to.port}<${from}:${e.from.port}`;
 		});
+		const dataset = datasets ? datasetToken(node, datasets) : '';
+		const parts = [node.kind, canonicalParams(node.kind, node.params), ...inputs];
 		identities.set(
 			id,
-			fnv1a64([node.kind, canonicalParams(node.kind, node.params), ...inputs].join('\n'))
+			fnv1a64((dataset === '' ? parts : [...parts, `dataset:${dataset}`]).join('\n'))
 		);
 	}
 	// Nodes on or behind a cycle never run; they still get an identity, unique to the node.

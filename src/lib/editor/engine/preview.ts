@@ -112,7 +112,7 @@ export class PreviewRunner {
 		doc: PipelineDocument,
 		nodeIds: readonly string[]
 	): Promise<Map<string, NodeResult>> {
-		const identities = nodeIdentities(doc);
+		const identities = nodeIdentities(doc, this.options.inferContext);
 		const out = new Map<string, NodeResult>();
 		const need = new Map<string, string>(); // identity -> a node id with it
 		for (const id of nodeIds) {
