@@ -10,6 +10,15 @@ import { expectedSourceRows, formatCount } from './run-progress';
 import { nodeKind } from '../../nodes/catalogue';
 import { schemaIndex, type NodeSchemas, type SchemaIndex } from './schemas';
 import { bytesFigure, reportsBytes } from '../engine/source-progress';
+import {
+	localFileMissing,
+	pageDatasets,
+	type DatasetStatus,
+	type EditorDatasets
+} from '../engine/datasets.svelte';
+import { displayName } from '../engine/failure';
+import { sourceDataset } from '../../nodes/datasets';
+import { formatSize } from '../../store/dataset-cache-messages';
 
 export type NoticeKind = 'refused' | 'error' | 'info';
 
@@ -24,8 +33,9 @@ export const NOTICE_MS = 6000;
 
 /** What a node card's badge says. */
 export interface CardStatus {
-	state: 'idle' | 'running' | 'done' | 'error';
-	/** The badge text: "idle", "running 40%", "1,234 rows", "error". */
+	/** 'loading': its (or an upstream source's) dataset is downloading or being read. */
+	state: 'idle' | 'loading' | 'running' | 'done' | 'error';
+	/** The badge text: "idle", "loading…", "running 40%", "1,234 rows", "error". */
 	text: string;
 	/** A longer sentence (the error message, rows and timing). */
 	detail: string;
@@ -37,6 +47,27 @@ export interface CardStatus {
 }
 
 const IDLE: CardStatus = { state: 'idle', text: 'idle', detail: 'not previewed yet' };
+
+/** A file source's card while its dataset loads or after it failed; null once it is ready. */
+export function datasetCard(status: DatasetStatus | undefined, source: string): CardStatus | null {
+	switch (status?.state) {
+		case 'loading': {
+			const { loaded, total } = status;
+			const of = total ? ` of ${formatSize(total)}` : '';
+			return {
+				state: 'loading',
+				text: total ? `loading ${Math.floor((loaded / total) * 100)}%` : 'loading…',
+				detail: `downloading ${source}: ${formatSize(loaded)}${of}`
+			};
+		}
+		case 'error':
+			return { state: 'error', text: 'error', detail: status.message };
+		case 'missing':
+			return { state: 'error', text: 'error', detail: localFileMissing(status.name) };
+		default:
+			return null;
+	}
+}
 
 const NO_SCHEMAS: NodeSchemas = { inputs: [], outputs: [] };
 
@@ -96,8 +127,16 @@ export class EditorUi {
 
 	constructor(
 		readonly state: PipelineState,
-		readonly engine: EditorEngine | null = null
+		readonly engine: EditorEngine | null = null,
+		readonly datasets: EditorDatasets = pageDatasets()
 	) {}
+
+	/** What node `id`'s own dataset says (loading, failed, missing), if it reads one. */
+	#datasetCard(id: string): CardStatus | null {
+		const node = this.state.node(id);
+		const dataset = node && sourceDataset(node);
+		return dataset ? datasetCard(this.datasets.statusOf(dataset.source), dataset.source) : null;
+	}
 
 	#isSink(kind: string): boolean {
 		return nodeKind(kind)?.category === 'sink';
@@ -119,8 +158,14 @@ export class EditorUi {
 		return this.schemas.get(id) ?? NO_SCHEMAS;
 	}
 
-	/** The badge of node `id`: its first error, else what the engine last did with it. */
+	/**
+	 * The badge of node `id`: its dataset loading or failed, else its first error, else what the
+	 * engine last did with it. (While a dataset loads the compiler says its schema is not known
+	 * yet: the card says it is loading instead.)
+	 */
 	cardStatus(id: string): CardStatus {
+		const dataset = this.#datasetCard(id);
+		if (dataset) return dataset;
 		const error = this.state.nodeDiagnostics(id).find((d) => d.severity === 'error');
 		if (error) return { state: 'error', text: 'error', detail: error.message };
 		const activity = this.engine?.nodeStatus(id) ?? 'idle';
@@ -149,7 +194,8 @@ export class EditorUi {
 						progress: fraction
 					};
 		}
-		if ('error' in activity) return { state: 'error', text: 'error', detail: activity.error };
+		if ('error' in activity)
+			return this.#upstreamDataset(id) ?? { state: 'error', text: 'error', detail: activity.error };
 		const read = this.#lastRead(id);
 		const rows = formatCount(activity.done);
 		const from = this.engine?.results.get(id);
@@ -160,6 +206,18 @@ export class EditorUi {
 			detail: `${rows} rows ${whole ? 'from the last run' : 'in the preview (first rows of each source)'}`,
 			...(read?.bytes ? { bytes: read.bytes } : {})
 		};
+	}
+
+	/** A preview that failed on an upstream source whose dataset is loading or failed: say so. */
+	#upstreamDataset(id: string): CardStatus | null {
+		const r = this.engine?.results.get(id);
+		if (r?.status !== 'error' || r.node === undefined || r.node === id) return null;
+		const card = this.#datasetCard(r.node);
+		if (!card) return null;
+		const name = displayName(this.state.doc, r.node);
+		return card.state === 'loading'
+			? { ...card, text: 'waiting…', detail: `waiting for ${name}: ${card.detail}` }
+			: { ...card, detail: `${name}: ${card.detail}` };
 	}
 
 	/** A source's card after a full run that read it (unchanged since): "read 1.2 MB / 1.2 MB". */
