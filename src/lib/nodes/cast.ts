@@ -15,6 +15,7 @@
 import * as v from 'valibot';
 import type { ColumnType, ColumnView } from '../runtime/contracts';
 import { valuesView } from '../runtime/batch/bits';
+import { NUMBER_INT_RANGES } from '../runtime/batch/types';
 import { valueAt } from '../runtime/batch/values';
 import { columnIndex } from './schema-util';
 import { COLUMN_TYPE_CHOICES, type NodeDefinition, type NodeProblem } from './types';
@@ -37,15 +38,6 @@ type Value = number | bigint | boolean | string;
 const FAIL = Symbol('fail');
 type Converter = (x: Value) => Value | typeof FAIL;
 
-const INT_RANGE: Partial<Record<ColumnType, [number, number]>> = {
-	int8: [-128, 127],
-	int16: [-32768, 32767],
-	int32: [-2147483648, 2147483647],
-	uint8: [0, 255],
-	uint16: [0, 65535],
-	uint32: [0, 4294967295],
-	date32: [-2147483648, 2147483647]
-};
 const BIG_RANGE: Partial<Record<ColumnType, [bigint, bigint]>> = {
 	int64: [-(2n ** 63n), 2n ** 63n - 1n],
 	uint64: [0n, 2n ** 64n - 1n],
@@ -178,7 +170,7 @@ function toBool(x: Value): boolean | typeof FAIL {
 export function converter(from: ColumnType, to: ColumnType): Converter {
 	if (to === 'utf8') return (x) => toText(x, from);
 	if (to === 'bool') return toBool;
-	const ints = INT_RANGE[to];
+	const ints = NUMBER_INT_RANGES[to];
 	const bigs = BIG_RANGE[to];
 	return (x) => {
 		const n = numeric(x, from, to);

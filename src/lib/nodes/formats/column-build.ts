@@ -6,20 +6,11 @@
 // `coerce`); a value that does not fit returns a message instead of being stored, so the caller
 // can name the line or row and the column.
 import type { BatchView, ColumnType, ColumnView } from '../../runtime/contracts';
-import type { FrameSchema } from '../../runtime/batch/types';
+import { valuesView } from '../../runtime/batch/bits';
+import { fixedValueBytes, NUMBER_INT_RANGES, type FrameSchema } from '../../runtime/batch/types';
 
 const DAY_MS = 86_400_000;
 const encoder = new TextEncoder();
-
-const INT_RANGES: Partial<Record<ColumnType, [number, number]>> = {
-	int8: [-128, 127],
-	int16: [-32768, 32767],
-	int32: [-2147483648, 2147483647],
-	uint8: [0, 255],
-	uint16: [0, 65535],
-	uint32: [0, 4294967295],
-	date32: [-2147483648, 2147483647]
-};
 
 /** What was wrong with a value, in words ("the value "abc" is not a number"). */
 export type Refusal = string;
@@ -104,7 +95,7 @@ export function coerce(
 		}
 		default: {
 			const n = typeof value === 'bigint' ? Number(value) : value;
-			const [lo, hi] = INT_RANGES[type]!;
+			const [lo, hi] = NUMBER_INT_RANGES[type]!;
 			if (typeof n !== 'number' || !Number.isInteger(n))
 				return { refused: `the value ${show(value)} is not a whole number` };
 			if (n < lo || n > hi)
@@ -114,35 +105,11 @@ export function coerce(
 	}
 }
 
+/** Zeroed values for `length` rows of `type` (bit-packed for bool; none yet for utf8). */
 function typedArray(type: ColumnType, length: number): ColumnView['values'] {
-	switch (type) {
-		case 'int8':
-			return new Int8Array(length);
-		case 'int16':
-			return new Int16Array(length);
-		case 'int32':
-		case 'date32':
-			return new Int32Array(length);
-		case 'int64':
-		case 'timestamp':
-			return new BigInt64Array(length);
-		case 'uint8':
-			return new Uint8Array(length);
-		case 'uint16':
-			return new Uint16Array(length);
-		case 'uint32':
-			return new Uint32Array(length);
-		case 'uint64':
-			return new BigUint64Array(length);
-		case 'float32':
-			return new Float32Array(length);
-		case 'float64':
-			return new Float64Array(length);
-		case 'bool':
-			return new Uint8Array((length + 7) >>> 3);
-		case 'utf8':
-			return new Uint8Array(0);
-	}
+	if (type === 'utf8') return new Uint8Array(0);
+	const bytes = fixedValueBytes(type, length);
+	return valuesView(type, new ArrayBuffer(bytes), 0, type === 'bool' ? bytes : length);
 }
 
 /** Collects one column's values for a batch of at most `capacity` rows. */

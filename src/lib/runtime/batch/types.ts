@@ -64,6 +64,20 @@ export function typeOfCode(code: number): ColumnType | undefined {
 }
 
 /**
+ * The inclusive range of each integer type whose values are JS numbers (date32 is int32 days);
+ * int64, uint64 and timestamp hold bigints and are not here.
+ */
+export const NUMBER_INT_RANGES: Readonly<Partial<Record<ColumnType, readonly [number, number]>>> = {
+	int8: [-128, 127],
+	int16: [-32768, 32767],
+	int32: [-2147483648, 2147483647],
+	uint8: [0, 255],
+	uint16: [0, 65535],
+	uint32: [0, 4294967295],
+	date32: [-2147483648, 2147483647]
+};
+
+/**
  * Bytes per element of the column's `values` typed array: 1 for `bool` (bit-packed bytes) and
  * `utf8` (UTF-8 bytes).
  */
