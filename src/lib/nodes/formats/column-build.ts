@@ -33,6 +33,12 @@ export function parseIsoMs(text: string): number {
 	return Date.parse(zoned ? `${text.replace(' ', 'T')}Z` : text.replace(' ', 'T'));
 }
 
+/** Milliseconds since the epoch of a Date or an ISO date or date-time text, else NaN. */
+function dateMs(value: unknown): number {
+	if (value instanceof Date) return value.getTime();
+	return typeof value === 'string' ? parseIsoMs(value) : NaN;
+}
+
 /**
  * `value` as the column type stores it: a number (8–32-bit ints, floats, date32 days), a bigint
  * (int64, uint64, timestamp ms), a boolean, a string, or null; a Refusal when it does not fit.
@@ -73,23 +79,13 @@ export function coerce(
 		case 'timestamp': {
 			if (typeof value === 'bigint') return value;
 			if (typeof value === 'number' && Number.isFinite(value)) return BigInt(Math.round(value));
-			const ms =
-				value instanceof Date
-					? value.getTime()
-					: typeof value === 'string'
-						? parseIsoMs(value)
-						: NaN;
+			const ms = dateMs(value);
 			if (Number.isNaN(ms)) return { refused: `the value ${show(value)} is not an ISO date-time` };
 			return BigInt(ms);
 		}
 		case 'date32': {
 			if (typeof value === 'number' && Number.isInteger(value)) return value;
-			const ms =
-				value instanceof Date
-					? value.getTime()
-					: typeof value === 'string'
-						? parseIsoMs(value)
-						: NaN;
+			const ms = dateMs(value);
 			if (Number.isNaN(ms)) return { refused: `the value ${show(value)} is not an ISO date` };
 			return Math.floor(ms / DAY_MS);
 		}
