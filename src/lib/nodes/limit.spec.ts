@@ -133,7 +133,49 @@ describe('limit', () => {
 			},
 			emitWriter: () => calls.push('emit')
 		} as unknown as KernelContext;
-		for (let seq = 0; seq < 5; seq++) expect(kernel.consume!(batch(seq), fake)).toBe('more');
+		const steps = [0, 1, 2].map((seq) => kernel.consume!(batch(seq), fake));
+		// The third batch completes the window (rows 500..2800): no more input is wanted.
+		expect(steps).toEqual(['more', 'more', 'done']);
 		expect(calls).toEqual(['copy 500', 'emit', 'forward 1', 'copy 800', 'emit']);
+	});
+
+	it('answers done on the batch that brings the last wanted row, whether kept, cut or skipped', () => {
+		const make = (rows: number, offset: number) =>
+			limit.kernel!({
+				params: { rows, offset },
+				kernels: {},
+				budgetBytes: 0,
+				stageName: 'lim',
+				inputSchemas: [{ names: ['x'], types: ['int32'] }],
+				outputSchemas: [{ names: ['x'], types: ['int32'] }],
+				instance: 0,
+				instances: 1
+			});
+		const ctx = {
+			forward() {},
+			allocate: (_p: number, rows: number) => ({
+				column: () => ({ values: new Int32Array(rows) }),
+				setNull() {}
+			}),
+			emitWriter() {}
+		} as unknown as KernelContext;
+		const batch = (seq: number): InputBatch => ({
+			port: 0,
+			block: seq,
+			byteLength: 0,
+			rows: 100,
+			seq,
+			view: { length: 100, columns: [] },
+			selection: null,
+			count: 100
+		});
+		const stepsOf = (rows: number, offset: number, batches: number) => {
+			const kernel = make(rows, offset);
+			return range(0, batches).map((seq) => kernel.consume!(batch(seq), ctx));
+		};
+		expect(stepsOf(200, 0, 2)).toEqual(['more', 'done']); // forwarded whole
+		expect(stepsOf(150, 0, 2)).toEqual(['more', 'done']); // cut
+		expect(stepsOf(0, 0, 1)).toEqual(['done']); // nothing wanted at all
+		expect(stepsOf(0, 250, 3)).toEqual(['more', 'more', 'done']); // skipped
 	});
 });

@@ -1,7 +1,9 @@
 // Transform: keeps rows [offset, offset + rows) of its input, in arrival order.
 // One instance (arrival order is the only order it knows). A batch wholly inside the window is
-// forwarded zero copy; a batch the window cuts is copied in part; batches past the window are
-// dropped on arrival (the input is still drained, so upstream stages finish normally).
+// forwarded zero copy; a batch the window cuts is copied in part. Once offset + rows rows have
+// arrived it answers 'done' (early termination, runtime/scheduler/kernel.ts): the stage
+// abandons its input, and upstream stages — down to the sources, which stop reading — stop
+// making rows nobody wants. `csv → limit 10` reads a batch or so, not the whole file.
 import * as v from 'valibot';
 import type { Kernel, KernelSetup } from '../runtime/scheduler/kernel';
 import { gatherInto, liveUtf8Bytes } from './kernels/gather';
@@ -33,12 +35,12 @@ function limitKernel({ params: raw }: KernelSetup): Kernel {
 			const to = Math.min(seen + n, end) - seen;
 			if (to <= from) {
 				seen += n;
-				return 'more';
+				return seen >= end ? 'done' : 'more';
 			}
 			if (from === 0 && to === n && input.selection === null) {
 				ctx.forward(0, input);
 				seen += n;
-				return 'more';
+				return seen >= end ? 'done' : 'more';
 			}
 			const k = to - from;
 			if (slice.length < k) slice = new Uint32Array(k);
@@ -50,7 +52,8 @@ function limitKernel({ params: raw }: KernelSetup): Kernel {
 			gatherInto(part, writer);
 			ctx.emitWriter(0, writer, k);
 			seen += n;
-			return 'more';
+			// Every row of the window has arrived: no more input is wanted.
+			return seen >= end ? 'done' : 'more';
 		}
 	};
 }

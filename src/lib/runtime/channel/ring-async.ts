@@ -12,14 +12,14 @@ export const NOT_YET = -1;
  * Runs `attempt` until it returns a status (OK, or why it never will) instead of NOT_YET,
  * sleeping on `bell` in between; TIMED_OUT once `timeoutMs` has passed.
  */
-export async function retryAsync(
+export async function retryAsync<S extends number = RingStatus>(
 	bell: Doorbell,
 	timeoutMs: number,
-	attempt: () => RingStatus | typeof NOT_YET
-): Promise<RingStatus> {
+	attempt: () => S | RingStatus | typeof NOT_YET
+): Promise<S | RingStatus> {
 	const deadline = performance.now() + timeoutMs;
 	for (;;) {
-		let status = attempt();
+		let status: S | RingStatus | typeof NOT_YET = attempt();
 		if (status !== NOT_YET) return status;
 		const left = deadline - performance.now();
 		if (left <= 0) return RING.TIMED_OUT;

@@ -6,7 +6,8 @@
 //             WANT_READY = 1  batches a parked consumer waits for       consumer only
 //   64..127   TAIL = 16       slots published so far (monotonic, wraps) producer only
 //             WANT_ROOM = 17  free slots a parked producer waits for    producer only
-//   128..191  STATE = 32      OPEN / CLOSED / FAILED / CANCELLED      close: producer; fail, cancel: anyone
+//   128..191  STATE = 32      OPEN / CLOSED / FAILED / CANCELLED /    close: producer; abandon: consumer;
+//                             ABANDONED                               fail, cancel: anyone
 //             ERROR_LENGTH    bytes of the UTF-8 error message        the thread holding ERROR_LOCK
 //             ERROR_LOCK      0, or 1 once a thread claimed the message area
 //             CAPACITY_CELL   the capacity, checked by attach()       create() only
@@ -48,6 +49,12 @@ export const STATE_OPEN = 0;
 export const STATE_CLOSED = 1;
 export const STATE_FAILED = 2;
 export const STATE_CANCELLED = 3;
+/**
+ * The consumer called abandon(): it wants no more batches. Pushes are refused (the producer
+ * keeps its block reference and releases it); what was queued is the consumer's to drain.
+ * Reached from OPEN or CLOSED only; FAILED and CANCELLED may still follow it.
+ */
+export const STATE_ABANDONED = 4;
 
 /** Byte offset of the UTF-8 error message. */
 export const ERROR_BYTE_OFFSET = 192;

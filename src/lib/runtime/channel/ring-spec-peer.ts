@@ -4,7 +4,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { RING, type RingStatus } from '../contracts';
 import { mulberry32, type Prng } from '../testing/prng';
 import { Doorbell } from './doorbell';
-import { RingChannel } from './ring';
+import { RingChannel, type PushStatus } from './ring';
 import {
 	blockOf,
 	newSlot,
@@ -159,7 +159,7 @@ function run(task: PeerTask): PeerResult {
 		}
 		case 'push-until-stopped': {
 			const ring = RingChannel.attach(task.ring);
-			let status: RingStatus = RING.OK;
+			let status: PushStatus = RING.OK;
 			for (let i = 0; status === RING.OK; i++) status = ring.push(i, 0, 0, task.timeoutMs);
 			return { status, error: ring.error() };
 		}

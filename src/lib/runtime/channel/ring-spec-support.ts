@@ -1,8 +1,8 @@
 // Test-only helpers shared by the channel specs and their worker (ring-spec-peer.ts).
 import { Worker } from 'node:worker_threads';
-import type { BatchSlot, DoorbellDescriptor, RingStatus } from '../contracts';
+import type { BatchSlot, DoorbellDescriptor } from '../contracts';
 import type { Prng } from '../testing/prng';
-import type { RingDescriptor } from './ring';
+import type { PushStatus, RingDescriptor } from './ring';
 
 /** One stress case: `count` descriptors through `ring`; each side draws its pauses from `dataSeed`. */
 export interface StressCase {
@@ -34,7 +34,7 @@ export type PeerTask =
 	| { task: 'echo'; toMain: RingDescriptor; fromMain: RingDescriptor; bell: DoorbellDescriptor };
 
 export interface PeerResult {
-	status?: RingStatus;
+	status?: PushStatus;
 	slot?: BatchSlot;
 	error?: string;
 	/** Set when a stress or echo check failed: what went wrong, with the seed. */

@@ -34,7 +34,9 @@
 // What if `want` never comes (the producer paused or stopped short without closing, or the
 // consumer holds its last batches while it waits on something else)? A parker with want > 1
 // sleeps at most HYSTERESIS_MS, then takes whatever is there: its progress never depends on a
-// wake-up that might not come. close/fail/cancel ring both doorbells unconditionally.
+// wake-up that might not come. close/fail/cancel/abandon ring both doorbells unconditionally
+// (a producer parked on a full ring that its consumer abandons wakes, re-checks STATE, and
+// returns RING_ABANDONED).
 // `want` adapts per side (nextWant): it doubles, up to capacity/2 (so a 2-slot ring never waits
 // for more than one), when the other side had got further than asked by the time the parker
 // ran; it halves after a sleep that timed out short; at 1 the sleep is untimed and rung by the
@@ -49,7 +51,7 @@
 // Who blocks: these functions, in Atomics.wait (Doorbell.sleep); workers only.
 // Allocation: none (WaitTuning is made once per RingChannel object).
 import { RING, type BatchSlot, type BlockHandle, type RingStatus } from '../contracts';
-import type { RingChannel } from './ring';
+import type { PushStatus, RingChannel } from './ring';
 import * as L from './ring-layout';
 
 /** Fewest and most retries of a blocking push/pop before it prepares to sleep (see header). */
@@ -84,14 +86,17 @@ function napMs(want: number, deadline: number, now: number): number {
 	return want > 1 ? Math.min(HYSTERESIS_MS, deadline - now) : deadline - now;
 }
 
-/** Producer: retries tryPush until it succeeds, the ring stops, or `timeoutMs` passes. */
+/**
+ * Producer: retries tryPush until it succeeds, the ring stops or is abandoned by its consumer
+ * (RING_ABANDONED: the block was not queued), or `timeoutMs` passes.
+ */
 export function waitToPush(
 	ring: RingChannel,
 	block: BlockHandle,
 	byteLength: number,
 	rows: number,
 	timeoutMs: number
-): RingStatus {
+): PushStatus {
 	const cells = ring.cells;
 	const bell = ring.producerBell;
 	const tune = ring.waits;

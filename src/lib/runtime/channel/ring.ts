@@ -30,6 +30,23 @@
 // slept through. Everything that synchronises (the other side's counter, the doorbell, the
 // counter stores) stays atomic.
 //
+// Abandon (early termination): the consumer may decide it wants no more input (a `limit` that
+// has its rows). abandon() moves STATE from OPEN or CLOSED to ABANDONED with a compareExchange
+// (never over FAILED/CANCELLED; a later fail/cancel may still replace it) and rings both
+// doorbells, so a producer parked on a full ring wakes and sees it.
+//   consumer: CAS(STATE -> ABANDONED)  ->  ring producer  ->  drainOne() until empty, releasing
+//             each block  ->  (later steps, teardown) drainOne() again
+//   producer: tryPush reads STATE != OPEN -> false; abandoned() (an Atomics.load) says why;
+//             push()/pushAsync() answer RING_ABANDONED. The descriptor is not queued and the
+//             block reference stays with the producer, which releases it (not an error).
+// A push racing the abandon (STATE read as OPEN just before the CAS, TAIL stored just after the
+// consumer's drain) lands in the ring after the drain: at most one per abandon, since the TAIL
+// store is a full fence and the next tryPush re-reads STATE. The consumer drains again on its
+// later steps and at teardown, and the run drains every ring once all hosts returned, so each
+// queued block is released exactly once (drainOne advances HEAD, the consumer's own counter).
+// status() reads ABANDONED as END (the consumer's stream is over by its own choice); tryPop,
+// canPop and canPush refuse; drainOne still takes what is queued.
+//
 // Waiting: blocking push/pop spin briefly, then park on the doorbells with wake hysteresis; the
 // protocol and its no-lost-wake-up argument are in ring-wait.ts (and doorbell.ts). A push rings
 // the consumer's doorbell, a pop the producer's, each only if its owner has prepared to sleep
@@ -53,6 +70,15 @@ import { NOT_YET, retryAsync } from './ring-async';
 import { WaitTuning, waitToPop, waitToPush } from './ring-wait';
 
 export type { RingDescriptor, RingOptions } from './ring-setup';
+
+/**
+ * What push()/pushAsync() answer when the consumer abandoned the ring: the descriptor was not
+ * queued and the caller still holds the block's reference (release it). Not an error. Kept here,
+ * beside RING's codes (contracts.ts), as the producer's one extra outcome.
+ */
+export const RING_ABANDONED = 5;
+/** A push's outcome: a RingStatus, or RING_ABANDONED. */
+export type PushStatus = RingStatus | typeof RING_ABANDONED;
 export { HYSTERESIS_MS, SPIN_MAX, SPIN_MIN } from './ring-wait';
 
 export class RingChannel {
@@ -143,7 +169,7 @@ export class RingChannel {
 		const cells = this.cells;
 		// Plain reads (see "Plain reads" in the header): STATE may be stale, HEAD is our own.
 		const state = cells[L.STATE];
-		if (state === L.STATE_FAILED || state === L.STATE_CANCELLED) return false;
+		if (state >= L.STATE_FAILED) return false; // failed, cancelled or abandoned
 		const head = cells[L.HEAD];
 		const ready = (this.tailCache - head) >>> 0;
 		if (ready === 0 || ready > this.capacity) {
@@ -176,16 +202,17 @@ export class RingChannel {
 		return Atomics.load(this.cells, L.STATE) === L.STATE_OPEN && this.size() < this.capacity;
 	}
 
-	/** Consumer: a batch is waiting (true stays true until this side pops, unless failed/cancelled). */
+	/** Consumer: a batch is waiting (true stays true until this side pops, unless stopped). */
 	canPop(): boolean {
 		const state = Atomics.load(this.cells, L.STATE);
-		return state !== L.STATE_FAILED && state !== L.STATE_CANCELLED && this.size() > 0;
+		return state < L.STATE_FAILED && this.size() > 0; // not failed, cancelled or abandoned
 	}
 
 	/**
-	 * Teardown only, once neither side runs any more (the run stopped and its hosts returned):
-	 * takes the oldest queued descriptor whatever the ring's state, without integrity checks or
-	 * doorbells, so the caller can release its block. False when nothing is left.
+	 * Takes the oldest queued descriptor whatever the ring's state, without integrity checks or
+	 * doorbells, so the caller can release its block. False when nothing is left. Called by the
+	 * consumer after abandon() (the producer may still be running: HEAD is the consumer's own
+	 * counter, so this is an ordinary pop), or at teardown once neither side runs any more.
 	 */
 	drainOne(out: BatchSlot): boolean {
 		const cells = this.cells;
@@ -211,8 +238,11 @@ export class RingChannel {
 		return used < 0 ? 0 : used > this.capacity ? this.capacity : used;
 	}
 
-	/** Producer, workers only: waits for room. OK, or END (already closed), FAILED, CANCELLED, TIMED_OUT. */
-	push(block: BlockHandle, byteLength: number, rows: number, timeoutMs = Infinity): RingStatus {
+	/**
+	 * Producer, workers only: waits for room. OK, or END (already closed), FAILED, CANCELLED,
+	 * TIMED_OUT, or RING_ABANDONED (the consumer wants no more: release the block yourself).
+	 */
+	push(block: BlockHandle, byteLength: number, rows: number, timeoutMs = Infinity): PushStatus {
 		if (this.tryPush(block, byteLength, rows)) return RING.OK; // no clock, no doorbell
 		return waitToPush(this, block, byteLength, rows, timeoutMs);
 	}
@@ -229,8 +259,8 @@ export class RingChannel {
 		byteLength: number,
 		rows: number,
 		timeoutMs = Infinity
-	): Promise<RingStatus> {
-		return retryAsync(this.producerBell, timeoutMs, () => {
+	): Promise<PushStatus> {
+		return retryAsync<PushStatus>(this.producerBell, timeoutMs, () => {
 			if (this.tryPush(block, byteLength, rows)) return RING.OK;
 			const refusal = this.pushRefusal();
 			return refusal === RING.OK ? NOT_YET : refusal;
@@ -239,7 +269,7 @@ export class RingChannel {
 
 	/** pop() for the main thread: sleeps with Atomics.waitAsync, never blocks. */
 	popAsync(out: BatchSlot, timeoutMs = Infinity): Promise<RingStatus> {
-		return retryAsync(this.consumerBell, timeoutMs, () => {
+		return retryAsync<RingStatus>(this.consumerBell, timeoutMs, () => {
 			if (this.tryPop(out)) return RING.OK;
 			const status = this.status();
 			return status === RING.OK ? NOT_YET : status;
@@ -265,19 +295,44 @@ export class RingChannel {
 		this.wakeBoth();
 	}
 
+	/**
+	 * Consumer: it wants no more batches (see "Abandon" in the header). No-op once failed,
+	 * cancelled or abandoned. Wakes both sides. The caller then drains what is queued with
+	 * drainOne() and releases each block.
+	 */
+	abandon(): void {
+		const cells = this.cells;
+		for (;;) {
+			const state = Atomics.load(cells, L.STATE);
+			if (state !== L.STATE_OPEN && state !== L.STATE_CLOSED) return;
+			// Publishes the abandon: the producer's next tryPush (or its wait's re-check) sees it.
+			if (Atomics.compareExchange(cells, L.STATE, state, L.STATE_ABANDONED) === state) break;
+		}
+		this.wakeBoth();
+	}
+
+	/** True once the consumer abandoned the ring (and it was not failed or cancelled since). */
+	abandoned(): boolean {
+		return Atomics.load(this.cells, L.STATE) === L.STATE_ABANDONED;
+	}
+
 	/** Anyone: stops the ring without an error. No-op once failed or cancelled. Wakes both sides. */
 	cancel(): void {
 		this.moveTo(L.STATE_CANCELLED);
 		this.wakeBoth();
 	}
 
-	/** OK while open (or closed with batches left), END once closed and drained, FAILED, CANCELLED. */
+	/**
+	 * OK while open (or closed with batches left), END once closed and drained or once abandoned
+	 * (the consumer ended its stream itself), FAILED, CANCELLED.
+	 */
 	status(): RingStatus {
 		const cells = this.cells;
 		const state = Atomics.load(cells, L.STATE);
 		if (state === L.STATE_OPEN) return RING.OK;
 		if (state === L.STATE_FAILED) return RING.FAILED;
 		if (state === L.STATE_CANCELLED) return RING.CANCELLED;
+		if (state === L.STATE_ABANDONED) return RING.END;
 		// Closed. STATE was loaded first: close() came after the producer's last TAIL store, so the
 		// TAIL loaded now counts every batch ever pushed.
 		return Atomics.load(cells, L.TAIL) === Atomics.load(cells, L.HEAD) ? RING.END : RING.OK;
@@ -290,20 +345,21 @@ export class RingChannel {
 		return L.readErrorBytes(this.descriptor.sab, Atomics.load(this.cells, L.ERROR_LENGTH));
 	}
 
-	/** True once the ring takes no more pushes: closed, failed or cancelled. */
+	/** True once the ring takes no more pushes: closed, failed, cancelled or abandoned. */
 	isClosed(): boolean {
 		return Atomics.load(this.cells, L.STATE) !== L.STATE_OPEN;
 	}
 
 	/** @internal The status that refuses a push (RING.OK if the ring is merely full). */
-	pushRefusal(): RingStatus {
+	pushRefusal(): PushStatus {
 		const state = Atomics.load(this.cells, L.STATE);
 		if (state === L.STATE_OPEN) return RING.OK;
 		if (state === L.STATE_CLOSED) return RING.END;
+		if (state === L.STATE_ABANDONED) return RING_ABANDONED;
 		return state === L.STATE_FAILED ? RING.FAILED : RING.CANCELLED;
 	}
 
-	/** Moves STATE to FAILED or CANCELLED unless it already is one of them. */
+	/** Moves STATE to FAILED or CANCELLED unless it already is one of them (over ABANDONED too). */
 	private moveTo(target: number): void {
 		for (;;) {
 			const state = Atomics.load(this.cells, L.STATE);

@@ -14,10 +14,11 @@
 //
 // Ending: a worker whose stages all finished waits until every block it owns has come home
 // and every block it adopted and forwarded has passed back through it on the way to its owner,
-// then closes its producer ports. On a stop (cancel, or a failure anywhere) it disposes its
-// stages, hands back every queued or arriving batch unread, tells its consumers no batch
-// follows (QUIET), and waits up to `teardownMs` for its own buffers; blocks still away then are
-// reported as leaks in the outcome's pool stats.
+// then closes its producer ports; an input its stage abandoned (early termination) is listened
+// to until its producer closes it, so batches still on their way are handed back. On a stop
+// (cancel, or a failure anywhere) it disposes its stages, hands back every queued or arriving
+// batch unread, tells its consumers no batch follows (QUIET), and waits up to `teardownMs` for
+// its own buffers; blocks still away then are reported as leaks in the outcome's pool stats.
 import type { StageFailure } from '../scheduler/spec';
 import { RUN_STATE, type RunState } from '../scheduler/control';
 import type { HostOptions } from '../scheduler/host';
@@ -182,7 +183,13 @@ export async function fallbackHostRun(
 		// must pass through here on its way back to its owner).
 		const stats = pool.stats();
 		const home = stats.blocksInUse === 0 && stats.adoptedInUse === 0;
-		if (home && (deadline === Infinity || consumers.every((c) => c.quietHeard))) break;
+		// An abandoned input keeps listening until its producer says no batch follows, handing
+		// back whatever arrives meanwhile (port-ring.ts), so the producer's buffers get home.
+		const quiet =
+			deadline === Infinity
+				? consumers.every((c) => !c.awaitingQuiet)
+				: consumers.every((c) => c.quietHeard);
+		if (home && quiet) break;
 		const now = performance.now();
 		if (now >= deadline) break;
 		reportPops();

@@ -3,6 +3,10 @@
 // ring and a pop moves it to the consumer, exactly as in the shared ring, so fan-out needs no
 // copies here.
 //
+// Abandon: the consumer's abandon() refuses every later push (the producing stage releases the
+// block itself, seeing abandoned()), and drainOne() hands the consumer what is still queued.
+// One thread, so no push can race it.
+//
 // Thread: one (the worker hosting both stages). Nothing blocks; try* never allocate or throw
 // (except the integrity failure path, which builds its message).
 import { RING } from '../contracts';
@@ -15,6 +19,8 @@ const OPEN = 0;
 const CLOSED = 1;
 const FAILED = 2;
 const CANCELLED = 3;
+/** The consumer abandoned the ring (as channel/ring.ts's STATE_ABANDONED): pushes refused. */
+const ABANDONED = 4;
 const SEQ_MASK = 0x7fffffff;
 
 /** A same-worker ring as a worker receives it at run start. */
@@ -66,7 +72,7 @@ export class LocalRing {
 	}
 
 	tryPop(out: BatchSlot): boolean {
-		if (this.state === FAILED || this.state === CANCELLED || this.count === 0) return false;
+		if (this.state >= FAILED || this.count === 0) return false; // stopped or abandoned
 		const at = this.head;
 		out.block = this.blocks[at];
 		out.byteLength = this.lengths[at];
@@ -89,7 +95,33 @@ export class LocalRing {
 	status(): RingStatus {
 		if (this.state === FAILED) return RING.FAILED;
 		if (this.state === CANCELLED) return RING.CANCELLED;
+		if (this.state === ABANDONED) return RING.END;
 		return this.state === CLOSED && this.count === 0 ? RING.END : RING.OK;
+	}
+
+	/** Consumer: wants no more batches; later pushes are refused. No-op once stopped. */
+	abandon(): void {
+		if (this.state === OPEN || this.state === CLOSED) this.state = ABANDONED;
+	}
+
+	/** True once the consumer abandoned the ring. */
+	abandoned(): boolean {
+		return this.state === ABANDONED;
+	}
+
+	/** Consumer after abandon(): takes the oldest queued batch whatever the state (caller releases). */
+	drainOne(out: BatchSlot): boolean {
+		if (this.count === 0) return false;
+		const at = this.head;
+		out.block = this.blocks[at];
+		out.byteLength = this.lengths[at];
+		out.rows = this.rows[at];
+		out.checksum = this.sums[at];
+		out.seq = this.popSeq;
+		this.head = (at + 1) % this.capacity;
+		this.count--;
+		this.popSeq = (this.popSeq + 1) & SEQ_MASK;
+		return true;
 	}
 
 	error(): string | undefined {

@@ -28,6 +28,8 @@ export class PortConsumer extends PortEnd implements ReturnPath {
 	private draining = false;
 	/** The producer said no batch follows (CLOSE or QUIET). */
 	quietHeard = false;
+	/** This end abandoned the ring: it wants no more batches (see port-ring.ts). */
+	private gone = false;
 	private readonly integrity: boolean;
 
 	constructor(end: PortRingEnd, pool: LocalPool, wake: Wakeup) {
@@ -38,6 +40,7 @@ export class PortConsumer extends PortEnd implements ReturnPath {
 	tryPop(out: BatchSlot): boolean {
 		if (this.state === FAILED || this.state === CANCELLED || this.head === this.queue.length)
 			return false;
+		if (this.gone) return false;
 		const m = this.queue[this.head]!;
 		this.queue[this.head++] = undefined;
 		if (this.head === this.queue.length) this.queue.length = this.head = 0;
@@ -63,6 +66,7 @@ export class PortConsumer extends PortEnd implements ReturnPath {
 	status(): RingStatus {
 		if (this.state === FAILED) return RING.FAILED;
 		if (this.state === CANCELLED) return RING.CANCELLED;
+		if (this.gone) return RING.END;
 		return this.state === CLOSED && this.head === this.queue.length ? RING.END : RING.OK;
 	}
 
@@ -72,6 +76,33 @@ export class PortConsumer extends PortEnd implements ReturnPath {
 	}
 
 	tryPush(): boolean {
+		return false;
+	}
+
+	/**
+	 * Wants no more batches: hands back what is queued (and, from now on, what arrives) unread
+	 * and tells the producer (ABANDON). No-op once stopped or abandoned.
+	 */
+	abandon(): void {
+		if (this.gone || this.state === FAILED || this.state === CANCELLED) return;
+		this.gone = true;
+		this.drain();
+		this.flush();
+		this.send(MSG.ABANDON, '');
+	}
+
+	/** True once this end abandoned the ring. */
+	abandoned(): boolean {
+		return this.gone;
+	}
+
+	/** Whether the host must keep listening for batches to hand back (abandoned, not yet quiet). */
+	get awaitingQuiet(): boolean {
+		return this.gone && !this.quietHeard;
+	}
+
+	/** Queued batches were handed back by abandon(): nothing is left for the stage to release. */
+	drainOne(): boolean {
 		return false;
 	}
 

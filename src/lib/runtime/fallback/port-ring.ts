@@ -14,7 +14,13 @@
 //   consumer -> producer   RETURN  a released block's buffer, transferred back (recycling),
 //                                  with the consumer's running count of pops
 //                          POPPED  the running count of pops alone
+//                          ABANDON the consumer wants no more batches (early termination)
 //   either way             FAIL (with the message) and CANCEL; the first stop wins per side
+// Abandon: the consumer hands back every queued batch unread and, from then on, each BATCH on
+// arrival (as at teardown), and keeps listening until CLOSE or QUIET says none follows. The
+// producer, once ABANDON arrives, refuses pushes (tryPush false, abandoned() true: its stage
+// releases the block) and still sends CLOSE when its stage ends. Batches it sent before hearing
+// ABANDON come back as RETURNs, so every owned buffer gets home.
 // Occupancy is pushed - popped as the producer last heard it, so a slot frees when the
 // consumer pops (as in the shared ring), not when it releases the block. The producer's view
 // of `popped` is stale in the safe direction: the ring looks fuller than it is. The consumer
@@ -45,7 +51,8 @@ export const MSG = {
 	RETURN: 3,
 	POPPED: 4,
 	FAIL: 5,
-	CANCEL: 6
+	CANCEL: 6,
+	ABANDON: 7
 } as const;
 
 export const OPEN = 0;
@@ -164,6 +171,8 @@ export class PortProducer extends PortEnd {
 	private popped = 0;
 	private seq = 0;
 	private quietSent = false;
+	/** ABANDON arrived: the consumer wants no more batches. */
+	private consumerGone = false;
 	private readonly integrity: boolean;
 
 	constructor(end: PortRingEnd, pool: LocalPool, wake: Wakeup) {
@@ -172,7 +181,8 @@ export class PortProducer extends PortEnd {
 	}
 
 	tryPush(block: BlockHandle, byteLength: number, rows: number): boolean {
-		if (this.state !== OPEN || this.pushed - this.popped >= this.capacity) return false;
+		if (this.state !== OPEN || this.consumerGone || this.pushed - this.popped >= this.capacity)
+			return false;
 		const pool = this.pool;
 		let send = block;
 		if (pool.refCount(block) > 1) {
@@ -223,12 +233,24 @@ export class PortProducer extends PortEnd {
 		this.send(MSG.QUIET, '');
 	}
 
-	/** Batches pushed and not yet popped, as last heard. */
+	/** Batches pushed and not yet popped, as last heard (0 once the consumer abandoned). */
 	size(): number {
-		return this.pushed - this.popped;
+		return this.consumerGone ? 0 : this.pushed - this.popped;
+	}
+
+	/** True once ABANDON arrived and the ring was not stopped (a push would be refused). */
+	abandoned(): boolean {
+		return this.consumerGone && (this.state === OPEN || this.state === CLOSED);
 	}
 
 	tryPop(): boolean {
+		return false;
+	}
+
+	/** The consumer's; nothing to do at the producer's end. */
+	abandon(): void {}
+
+	drainOne(): boolean {
 		return false;
 	}
 
@@ -254,6 +276,7 @@ export class PortProducer extends PortEnd {
 			}
 			return;
 		}
-		super.receive(m);
+		if (m.t === MSG.ABANDON) this.consumerGone = true;
+		else super.receive(m);
 	}
 }

@@ -5,6 +5,15 @@
 // called again with the same input later. Output goes through `ctx.emit`, which only queues:
 // the host pushes queued batches when their rings have room, and calls the kernel again only
 // once everything it emitted has been pushed (so a stage holds at most one call's output).
+//
+// Early termination: consume() answering 'done' says "I want no more input, on any port" (a
+// limit that has its rows). The host abandons the stage's input rings, releases what is queued
+// in them, and calls finish() next, as if every input had ended (inputEnded is not called:
+// the kernel knows). Upstream stages see their output abandoned and, once all their outputs
+// are, stop: their kernels are not called again and dispose() runs at once — so a source's
+// dispose() must close its file, fetch or reader (it is also the cancel and failure path).
+// A paced source sees stopRequested() turn true then, too. The stage's output still ends
+// normally, so a kernel that needs every row (a count, a sort) simply never answers 'done'.
 import type { BatchView, BlockHandle, BlockMemory } from '../contracts';
 import type { FrameSchema } from '../batch/types';
 import type { FrameWriter } from '../batch/writer';
@@ -38,7 +47,10 @@ export interface InputBatch {
 	count: number;
 }
 
-/** 'more': call again; 'done': finished; 'blocked': no pool memory now, retry the same call later. */
+/**
+ * 'more': call again; 'done': finished (from consume(): wants no more input, see the header);
+ * 'blocked': no pool memory now, retry the same call later.
+ */
 export type KernelStep = 'more' | 'done' | 'blocked';
 
 export interface KernelContext {
@@ -63,8 +75,9 @@ export interface KernelContext {
 	/** Forward an input batch unchanged, zero copy (the block is retained for the output). */
 	forward(port: number, input: InputBatch): void;
 	/**
-	 * True once the run was cancelled or failed (seen within one kernel call). A kernel that
-	 * deliberately takes long (the debug `slow` node) checks it to return early.
+	 * True once the run was cancelled or failed, or every consumer of this stage's output
+	 * abandoned it (seen within one kernel call). A kernel that deliberately takes long (the
+	 * debug `slow` node, a paced generator) checks it to return early.
 	 */
 	stopRequested?(): boolean;
 	/**
@@ -79,7 +92,10 @@ export interface KernelContext {
 export interface Kernel {
 	/** Sources: produce at most a batch or so per call. */
 	produce?(ctx: KernelContext): KernelStep;
-	/** Transforms and sinks: one input batch; the host releases the input block afterwards. */
+	/**
+	 * Transforms and sinks: one input batch; the host releases the input block afterwards.
+	 * 'done' means no more input is wanted (early termination, see the header).
+	 */
 	consume?(input: InputBatch, ctx: KernelContext): KernelStep;
 	/** After every input ended: flush state, called until it returns 'done'. */
 	finish?(ctx: KernelContext): KernelStep;
@@ -89,7 +105,11 @@ export interface Kernel {
 	inputEnded?(port: number, ctx: KernelContext): void;
 	/** A sink's result, sent to the main thread when the run ends (structured-cloneable). */
 	result?(): unknown;
-	/** Release anything the kernel holds (blocks, buffers); called on success, failure and cancel. */
+	/**
+	 * Release anything the kernel holds (blocks, buffers) and close what it opened (files,
+	 * fetches, readers); called once, on success, failure, cancel, or when the stage stops
+	 * early because nobody wants its output any more.
+	 */
 	dispose?(pool: StagePool): void;
 }
 

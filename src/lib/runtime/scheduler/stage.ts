@@ -1,4 +1,5 @@
-// One stage inside a worker: its kernel, its rings, what it holds, and where its time goes.
+// One stage inside a worker: its kernel, its rings, what it holds (time accounting:
+// stage-accounting.ts).
 //
 // Thread: only the worker hosting the stage touches a StageRunner. It is the single producer
 // of its output rings and the single consumer of its input rings.
@@ -7,85 +8,42 @@
 // the outbox is empty may the kernel run again, so a stage holds at most one call's output.
 // Blocks the stage holds are: the input batch the kernel answered 'blocked' on, and the
 // outbox. `dispose()` releases both, so a cancelled or failed run leaves the pool whole.
+//
+// Early termination (channel/ring.ts, "Abandon"): a kernel that wants no more input answers
+// 'done' from consume(); the stage then abandons every input ring (ring.abandon(), which wakes
+// a producer parked on it), releases each batch still queued there, and goes on to finish()
+// and end of stream as usual. Downstream, a push refused because the consumer abandoned the
+// ring is not backpressure: the stage releases that reference (for fan-out, one group's) and
+// drops whatever that ring gets later. Once every output ring is abandoned (all consumer groups
+// of every port; a sink has none, so never), the stage stops: it calls no kernel again,
+// disposes the kernel (a source closes its file or fetch there), abandons its own inputs, and
+// closes its outputs — so the stop travels upstream to the sources, one stage at a time. An
+// abandoned input is drained again on each later step and at dispose(), for a push that raced
+// the abandon; the run drains every ring at teardown for one made after that.
 import type { BlockHandle } from '../contracts';
 import type { FrameWriter } from '../batch/writer';
 import { readColumns } from '../batch/reader';
-import type { RingChannel } from '../channel/ring';
-import type { MetricsBlock } from '../metrics/block';
 import type { InputBatch, Kernel, KernelContext, KernelStep, StagePool } from './kernel';
 import { Outbox } from './outbox';
 import type { StageSpec } from './spec';
 import { WriterPool } from './writer-pool';
-import type { FrameSchema } from '../batch/types';
+import {
+	HELD,
+	type Held,
+	type PeekTap,
+	type StageMetrics,
+	type StageRing
+} from './stage-accounting';
 
-/** Where a stage hands a sample of a popped batch when the page peeks at its edge. */
-export interface PeekTap {
-	/** Whether a peek at `edge` is requested now (cheap: called on every pop). */
-	wanted(edge: number): boolean;
-	/** Copies up to the requested rows of `batch` (read during the call, never retained). */
-	take(edge: number, batch: InputBatch, schema: FrameSchema): void;
-}
-
-/** What held a stage back in its last step, for time accounting. */
-export const HELD = {
-	/** Ran or could run. */
-	NONE: 0,
-	/** Waiting for input on an empty ring. */
-	INPUT: 1,
-	/** Waiting for room on a full output ring. */
-	OUTPUT: 2,
-	/** Waiting for pool memory. */
-	MEMORY: 3
-} as const;
-export type Held = (typeof HELD)[keyof typeof HELD];
-
-/** What a stage uses of a ring: the shared RingChannel and the fallback's PortRing both fit. */
-export type StageRing = Pick<
-	RingChannel,
-	'name' | 'capacity' | 'tryPush' | 'tryPop' | 'status' | 'error' | 'close' | 'size'
->;
-
-/** What a stage writes of metrics: MetricsBlock and the fallback's LocalMetrics both fit. */
-export type StageMetrics = Pick<
-	MetricsBlock,
-	'edgeBatch' | 'edgeOccupancy' | 'stageRows' | 'stageBytes'
->;
-
-/** What a host charges each turn's wall time to (shared memory or the fallback's counters). */
-export type TimeMetrics = Pick<
-	MetricsBlock,
-	'stageTime' | 'edgeProducerBlocked' | 'edgeConsumerWaiting'
->;
-
-/**
- * Charges the wall time of one host loop turn (`from`..`to`, ms) to each stage: its kernel time
- * is busy; the rest is backpressured when the stage was held on a full output or on memory
- * (and charged to that edge's producer-blocked time), idle otherwise (charged to the awaited
- * input edge's consumer-waiting time). So busy + idle + backpressured covers the whole run.
- */
-export function accountTurn(
-	stages: readonly StageRunner[],
-	metrics: TimeMetrics,
-	from: number,
-	to: number
-): void {
-	const turnNs = (to - from) * 1e6;
-	for (const stage of stages) {
-		const busy = Math.min(stage.busyThisTurn, turnNs);
-		const rest = turnNs - busy;
-		stage.busyThisTurn = 0;
-		if (stage.done) {
-			metrics.stageTime(stage.spec.index, busy, 0, 0);
-			continue;
-		}
-		const blocked = stage.held === HELD.OUTPUT || stage.held === HELD.MEMORY;
-		metrics.stageTime(stage.spec.index, busy, blocked ? 0 : rest, blocked ? rest : 0);
-		if (stage.heldEdge >= 0) {
-			if (stage.held === HELD.OUTPUT) metrics.edgeProducerBlocked(stage.heldEdge, rest);
-			else if (stage.held === HELD.INPUT) metrics.edgeConsumerWaiting(stage.heldEdge, rest);
-		}
-	}
-}
+export {
+	HELD,
+	accountTurn,
+	type Held,
+	type PeekTap,
+	type StageMetrics,
+	type StageRing,
+	type TimeMetrics
+} from './stage-accounting';
 
 const PHASE = { RUN: 0, FINISH: 1, DRAIN: 2, DONE: 3 } as const;
 
@@ -104,6 +62,15 @@ interface InputRing {
 	port: number;
 	edge: number;
 	ended: boolean;
+	/** This stage abandoned the ring (ended by its own choice); drained on every step. */
+	abandoned: boolean;
+}
+
+interface OutputRing {
+	ring: StageRing;
+	edge: number;
+	/** Its consumer abandoned it: batches for it are released, never queued. */
+	abandoned: boolean;
 }
 
 export class StageRunner implements KernelContext {
@@ -124,7 +91,13 @@ export class StageRunner implements KernelContext {
 
 	private phase: number = PHASE.RUN;
 	private readonly inputs: InputRing[];
-	private readonly outputs: { ring: StageRing; edge: number }[][];
+	private readonly outputs: OutputRing[][];
+	/** Output rings in port order, beside `outboxes`. */
+	private readonly outputList: OutputRing[];
+	/** Output rings not abandoned by their consumers. */
+	private liveOutputs: number;
+	private abandonedInputs = 0;
+	private kernelDisposed = false;
 	private readonly outboxes: Outbox[];
 	private pending: InputBatch | null = null;
 	private nextInput = 0;
@@ -152,12 +125,15 @@ export class StageRunner implements KernelContext {
 			ring: rings[ring],
 			port,
 			edge: ringEdge[ring],
-			ended: false
+			ended: false,
+			abandoned: false
 		}));
 		this.outputs = spec.outputs.map((port) =>
-			port.map((ring) => ({ ring: rings[ring], edge: ringEdge[ring] }))
+			port.map((ring) => ({ ring: rings[ring], edge: ringEdge[ring], abandoned: false }))
 		);
-		this.outboxes = this.outputs.flat().map(() => new Outbox());
+		this.outputList = this.outputs.flat();
+		this.liveOutputs = this.outputList.length;
+		this.outboxes = this.outputList.map(() => new Outbox());
 		this.groups = spec.outputGroups.map((ids) => {
 			const byId = new Map<number, number[]>();
 			ids.forEach((id, position) => byId.set(id, [...(byId.get(id) ?? []), position]));
@@ -179,7 +155,16 @@ export class StageRunner implements KernelContext {
 		this.held = HELD.NONE;
 		this.heldEdge = -1;
 		if (this.phase === PHASE.DONE) return false;
+		if (this.abandonedInputs > 0) this.drainAbandoned();
+		if (this.outputList.length > 0 && this.noticeAbandonedOutputs()) {
+			this.stopEarly();
+			return true;
+		}
 		const flushed = this.flush();
+		if (this.outputList.length > 0 && this.liveOutputs === 0) {
+			this.stopEarly(); // the flush found the last live output abandoned
+			return true;
+		}
 		if ((this.held as Held) === HELD.OUTPUT) return flushed;
 		if (this.phase === PHASE.DRAIN) {
 			for (const port of this.outputs) for (const { ring } of port) ring.close();
@@ -217,7 +202,10 @@ export class StageRunner implements KernelContext {
 			this.pending = null;
 			this.pool.release(input.block);
 		}
-		return step === 'done' ? 'more' : step;
+		if (step !== 'done') return step;
+		// The kernel wants no more input: end every input now; finish() runs next step.
+		this.abandonInputs();
+		return 'more';
 	}
 
 	private timed(call: 'produce' | 'consume' | 'finish', input: InputBatch | null): KernelStep {
@@ -298,10 +286,17 @@ export class StageRunner implements KernelContext {
 		let moved = false;
 		let k = 0;
 		for (const port of this.outputs) {
-			for (const { ring, edge } of port) {
+			for (const output of port) {
+				const { ring, edge } = output;
 				const box = this.outboxes[k++];
 				while (!box.empty) {
 					if (!ring.tryPush(box.block, box.byteLength, box.rows)) {
+						// Refused because its consumer wants no more: not backpressure.
+						if (ring.abandoned()) {
+							this.dropOutput(output, box);
+							moved = true;
+							break;
+						}
 						this.held = HELD.OUTPUT;
 						this.heldEdge = edge;
 						this.metrics.edgeOccupancy(edge, ring.size(), ring.capacity);
@@ -350,7 +345,9 @@ export class StageRunner implements KernelContext {
 			// Partitioned consumer: its instances take batches in turn.
 			const turn = this.turns[port][g];
 			this.turns[port][g] = (turn + 1) % members.length;
-			this.outboxes[k + members[turn]].push(block, byteLength, rows);
+			// An abandoned ring's consumer wants nothing more: its reference goes back at once.
+			if (this.outputList[k + members[turn]].abandoned) this.pool.release(block);
+			else this.outboxes[k + members[turn]].push(block, byteLength, rows);
 		}
 	}
 
@@ -362,8 +359,14 @@ export class StageRunner implements KernelContext {
 	/** Set by the host: whether the run was stopped (cancel or a failure anywhere). */
 	stopCheck: () => boolean = () => false;
 
+	/** Also true once every output ring was abandoned (a paced source stops waiting). */
 	stopRequested(): boolean {
-		return this.stopCheck();
+		if (this.stopCheck()) return true;
+		if (this.outputList.length === 0) return false;
+		for (const output of this.outputList) {
+			if (!output.abandoned && !output.ring.abandoned()) return false;
+		}
+		return true;
 	}
 
 	reportProgress(bytesRead: number, bytesTotal: number): void {
@@ -400,6 +403,7 @@ export class StageRunner implements KernelContext {
 
 	/** Releases every block the stage holds. Safe to call more than once. */
 	dispose(): void {
+		if (this.abandonedInputs > 0) this.drainAbandoned();
 		if (this.pending) {
 			this.pool.release(this.pending.block);
 			this.pending = null;
@@ -411,7 +415,74 @@ export class StageRunner implements KernelContext {
 			}
 		}
 		for (const w of this.writerPools) w?.disposeAll(this.pool);
-		this.kernel.dispose?.(this.pool);
+		if (!this.kernelDisposed) {
+			this.kernelDisposed = true;
+			this.kernel.dispose?.(this.pool);
+		}
+	}
+
+	// Early termination ------------------------------------------------------------------------
+
+	/**
+	 * Marks output rings whose consumers abandoned them since the last look (releasing what
+	 * their outboxes hold); true once none is left live. One Atomics.load per live output.
+	 */
+	private noticeAbandonedOutputs(): boolean {
+		if (this.liveOutputs === 0) return true;
+		const list = this.outputList;
+		for (let k = 0; k < list.length; k++) {
+			const output = list[k];
+			if (!output.abandoned && output.ring.abandoned()) this.dropOutput(output, this.outboxes[k]);
+		}
+		return this.liveOutputs === 0;
+	}
+
+	/** Its consumer abandoned `output`: release what waits for it, and take nothing more. */
+	private dropOutput(output: OutputRing, box: Outbox): void {
+		if (!output.abandoned) {
+			output.abandoned = true;
+			this.liveOutputs--;
+			// The edge's fill gauge (this stage is its one writer): empty, not backed up.
+			this.metrics.edgeOccupancy(output.edge, 0, output.ring.capacity);
+		}
+		while (!box.empty) {
+			this.pool.release(box.block);
+			box.shift();
+		}
+	}
+
+	/** Abandons every input not ended yet and releases what is queued in it. */
+	private abandonInputs(): void {
+		for (const input of this.inputs) {
+			if (input.abandoned) continue;
+			input.abandoned = true;
+			input.ended = true;
+			this.abandonedInputs++;
+			input.ring.abandon();
+		}
+		this.drainAbandoned();
+	}
+
+	/** Releases each batch queued in an abandoned input (also one pushed after the abandon). */
+	private drainAbandoned(): void {
+		const slot = this.slot;
+		for (const input of this.inputs) {
+			if (!input.abandoned) continue;
+			while (input.ring.drainOne(slot)) this.pool.release(slot.block);
+		}
+	}
+
+	/**
+	 * Every output was abandoned: nobody wants what this stage would make. Stops for good:
+	 * the kernel is not called again and is disposed now (sources close their files and
+	 * fetches), the inputs are abandoned in turn, and the outputs are closed.
+	 */
+	private stopEarly(): void {
+		this.abandonInputs();
+		this.dispose();
+		for (const port of this.outputs) for (const { ring } of port) ring.close();
+		this.phase = PHASE.DONE;
+		this.writeRows();
 	}
 
 	result(): unknown {
