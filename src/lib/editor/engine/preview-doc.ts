@@ -4,8 +4,9 @@
 // Cutting a source: kinds whose params say how many rows they make (the generator, the taxi
 // sample) get that number capped, so they make only the rows the preview reads — the same first
 // rows, since their values depend on the row number alone. Any other source gets a hidden
-// `limit` node right after it. (A limit still drains its input: a preview of a large CSV reads
-// the whole file, though only its first rows travel past the limit.)
+// `limit` node right after it. Once the limit has its rows it abandons its input, and the stop
+// travels back to the source, which stops reading: a preview of a 2 GB CSV reads about the first
+// rows' worth of bytes plus what the rings held (see ring.ts, STATE_ABANDONED).
 //
 // Hidden nodes and edges carry ids under a prefix no id of the document starts with, and the
 // labels of the nodes they stand for, so messages never show them; `originOf` maps them back.
