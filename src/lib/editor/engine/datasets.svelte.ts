@@ -35,7 +35,13 @@ import {
 import type { InferContext } from '../../nodes/types';
 import type { FrameSchema } from '../../runtime/batch/types';
 import type { WorkerPool } from '../../runtime/scheduler/worker-pool';
-import { fetchDataset } from '../../store/dataset-cache';
+import { fetchDataset, getCached } from '../../store/dataset-cache';
+
+/**
+ * How long a cached dataset is used without asking its server again (a reload, reopening the
+ * pipeline). Older copies are revalidated (ETag / Last-Modified: a 304 costs no body).
+ */
+export const DATASET_FRESH_MS = 10 * 60_000;
 import { formatSize } from '../../store/dataset-cache-messages';
 import { headUrl, rangeThreshold, READ_MODE_NOTES, urlReadMode } from './datasets-range';
 
@@ -147,11 +153,19 @@ export class EditorDatasets implements InferContext {
 			if (isUrl(source) && !this.#blobs.has(source) && !this.#ranged.has(source)) {
 				this.#status.set(source, { state: 'loading', loaded: 0, url: source });
 				const format = PROBED_KINDS[kind];
-				const head = format === 'parquet' ? await headUrl(source) : null;
-				if (urlReadMode(format, head, rangeThreshold()) === 'range') {
+				// A copy validated within DATASET_FRESH_MS is used as it is: no request at all.
+				const cached = await getCached(source);
+				const fresh =
+					cached && Date.now() - cached.dataset.validatedAt < DATASET_FRESH_MS ? cached : null;
+				const head = !fresh && format === 'parquet' ? await headUrl(source) : null;
+				if (fresh) {
+					note = READ_MODE_NOTES.cache;
+					this.#putBlob(source, fresh.blob);
+				} else if (urlReadMode(format, head, rangeThreshold()) === 'range') {
 					this.#ranged.set(source, head!.size!);
 				} else {
 					const got = await fetchDataset(source, {
+						maxAgeMs: DATASET_FRESH_MS,
 						onProgress: ({ loaded, total }) =>
 							this.#status.set(source, { state: 'loading', loaded, total, url: source })
 					});
