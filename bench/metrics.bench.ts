@@ -12,117 +12,31 @@
 //       read, and a peek at the first edge every second.
 // Reported: rows/s of (b) and (c) against (a), best of `--repeats` runs each (medians are
 // printed too); the target is a loss under 3 % (ratio ≥ 0.97). A run takes a few hundred ms,
-// so (c) peeks once at its start and then every second, and samples once or twice. Each run's answer is checked against a hand-written loop.
+// so (c) peeks once at its start and then every second, and samples once or twice. Each run's
+// answer is checked against the hand-written loop's (sums and counts). The table, frames, query
+// and check are bench/query-table.ts, shared with the pipeline bench.
 import { compile } from '../src/lib/compiler';
 import type { CompiledPlan } from '../src/lib/compiler/physical';
-import type { PipelineDocument } from '../src/lib/graph/document';
-import { measureBatch, writeBatch } from '../src/lib/runtime/batch/write-batch';
-import type { FrameSchema } from '../src/lib/runtime/batch/types';
-import type { BatchView, ColumnView } from '../src/lib/runtime/contracts';
 import { MemoryPool } from '../src/lib/runtime/memory/pool';
 import { createNodeWorkerPool } from '../src/lib/runtime/scheduler/node-pool';
 import { Run, poolOptions } from '../src/lib/runtime/scheduler/run';
 import type { WorkerPool } from '../src/lib/runtime/scheduler/worker-pool';
+import {
+	BATCH_ROWS,
+	arg,
+	checkAnswer,
+	handLoop,
+	loadFrames,
+	makeTable,
+	queryDoc,
+	type Answer
+} from './query-table';
 import { row, type BenchRow } from './row';
 
-const KEYS = 1000;
-const BATCH_ROWS = 65_536;
 const SAMPLE_MS = 250;
 const PEEK_MS = 1000;
-const SCHEMA: FrameSchema = {
-	names: ['id', 'key', 'value', 'flag'],
-	types: ['int32', 'int32', 'float64', 'bool']
-};
 
 type Mode = 'off' | 'on' | 'panel';
-
-/** The table's frames in `pool`, and the expected count per key. */
-function loadTable(pool: MemoryPool, n: number) {
-	const blocks: { block: number; byteLength: number; rows: number }[] = [];
-	const count = new Float64Array(KEYS);
-	let s = 0x2545f491;
-	for (let start = 0; start < n; start += BATCH_ROWS) {
-		const rows = Math.min(BATCH_ROWS, n - start);
-		const id = new Int32Array(rows);
-		const key = new Int32Array(rows);
-		const value = new Float64Array(rows);
-		const flag = new Uint8Array(Math.ceil(rows / 8));
-		for (let i = 0; i < rows; i++) {
-			s ^= s << 13;
-			s ^= s >>> 17;
-			s ^= s << 5;
-			id[i] = start + i;
-			key[i] = (s >>> 0) % KEYS;
-			value[i] = ((s >>> 8) & 0xffffff) / 0x1000000;
-			if (s & 1) flag[i >> 3] |= 1 << (i & 7);
-			if (value[i] > 0.5) count[key[i]]++;
-		}
-		const col = (type: ColumnView['type'], values: ColumnView['values']): ColumnView => ({
-			type,
-			length: rows,
-			nullCount: 0,
-			validity: null,
-			offsets: null,
-			values
-		});
-		const view: BatchView = {
-			length: rows,
-			columns: [col('int32', id), col('int32', key), col('float64', value), col('bool', flag)]
-		};
-		const block = pool.tryAcquire(measureBatch(view, SCHEMA));
-		if (block < 0) throw new Error('bench pool too small for the table');
-		const byteLength = writeBatch(
-			view,
-			SCHEMA,
-			pool.bufferOf(block),
-			pool.offsetOf(block),
-			pool.capacityOf(block)
-		);
-		blocks.push({ block, byteLength, rows });
-	}
-	return { blocks, count };
-}
-
-function queryDoc(rows: number): PipelineDocument {
-	const at = { x: 0, y: 0 };
-	return {
-		version: 1,
-		id: 'bench-metrics',
-		name: 'filter → group-by',
-		nodes: [
-			{ id: 'src', kind: 'generator', params: { rows }, position: at },
-			{ id: 'flt', kind: 'filter', params: { expression: 'value > 0.5' }, position: at },
-			{
-				id: 'grp',
-				kind: 'group-by',
-				params: {
-					keys: ['key'],
-					aggregates: [
-						{ op: 'sum', column: 'value', as: 'sum' },
-						{ op: 'count', as: 'count' }
-					]
-				},
-				position: at
-			},
-			{ id: 'out', kind: 'table', params: { limit: 100_000 }, position: at }
-		],
-		edges: [
-			{ id: 'e1', from: { node: 'src', port: 'out' }, to: { node: 'flt', port: 'in' } },
-			{ id: 'e2', from: { node: 'flt', port: 'out' }, to: { node: 'grp', port: 'in' } },
-			{ id: 'e3', from: { node: 'grp', port: 'out' }, to: { node: 'out', port: 'in' } }
-		]
-	};
-}
-
-function check(result: unknown, count: Float64Array, what: string): void {
-	const table = result as { schema: FrameSchema; rows: (number | null)[][] };
-	const k = table.schema.names.indexOf('key');
-	const c = table.schema.names.indexOf('count');
-	if (table.rows.length !== KEYS) throw new Error(`${what}: ${table.rows.length} groups`);
-	for (const r of table.rows) {
-		if (r[c] !== count[r[k] as number]) throw new Error(`${what}: key ${r[k]} count ${r[c]}`);
-	}
-}
 
 /** One timed run in `mode`; ms from start to outcome. */
 async function once(
@@ -130,7 +44,7 @@ async function once(
 	plan: CompiledPlan,
 	memory: MemoryPool,
 	mode: Mode,
-	count: Float64Array
+	expected: Answer
 ): Promise<{ ms: number; peeks: number }> {
 	const run = new Run(pool, plan, { memory, metrics: mode !== 'off' });
 	const timers: ReturnType<typeof setInterval>[] = [];
@@ -163,13 +77,8 @@ async function once(
 	for (const t of timers) clearInterval(t);
 	await Promise.all(pending);
 	if (outcome.status !== 'done') throw new Error(`run ${outcome.status}`);
-	check(outcome.results.get(plan.sinks.get('out')!), count, mode);
+	checkAnswer(outcome.results.get(plan.sinks.get('out')!), expected, mode);
 	return { ms, peeks };
-}
-
-function arg(args: string[], name: string, fallback: number): number {
-	const i = args.indexOf(name);
-	return i >= 0 ? Number(args[i + 1]) : fallback;
 }
 
 export async function run(args: string[]): Promise<BenchRow[]> {
@@ -178,13 +87,16 @@ export async function run(args: string[]): Promise<BenchRow[]> {
 	const workers = arg(args, '--workers', 2);
 	console.log(`loading ${n.toLocaleString('en-US')} rows into the pool…`);
 	const memory = MemoryPool.create(poolOptions(1 << 30));
-	const { blocks, count } = loadTable(memory, n);
+	const table = makeTable(n);
+	const expected = handLoop(table.key, table.value, n);
+	const blocks = loadFrames(memory, table, n);
 	const pool = createNodeWorkerPool(workers);
 	const times: Record<Mode, number[]> = { off: [], on: [], panel: [] };
 	let peeks = 0;
 	try {
 		await pool.worker(0).api.ping();
-		const { plan, diagnostics } = compile(queryDoc(n), {
+		const source = { id: 'src', kind: 'generator', params: { rows: n }, position: { x: 0, y: 0 } };
+		const { plan, diagnostics } = compile(queryDoc(source), {
 			workers,
 			budgetBytes: 1 << 30,
 			batchRows: BATCH_ROWS
@@ -196,10 +108,10 @@ export async function run(args: string[]): Promise<BenchRow[]> {
 				stage.params = { blocks };
 			}
 		}
-		await once(pool, plan, memory, 'on', count); // warm-up: JIT, workers' first run
+		await once(pool, plan, memory, 'on', expected); // warm-up: JIT, workers' first run
 		for (let r = 0; r < repeats; r++) {
 			for (const mode of ['off', 'on', 'panel'] as const) {
-				const { ms, peeks: p } = await once(pool, plan, memory, mode, count);
+				const { ms, peeks: p } = await once(pool, plan, memory, mode, expected);
 				times[mode].push(ms);
 				if (mode === 'panel') peeks += p;
 				console.log(`round ${r + 1}: ${mode.padEnd(5)} ${ms.toFixed(0)} ms`);
