@@ -1,6 +1,6 @@
 // Zoomed out, node cards draw with low detail (a flat box with one large title) so a large
 // pipeline pans smoothly; they still select and drag, and full detail returns on zooming in.
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './support/test';
 
 test.use({ viewport: { width: 1440, height: 900 } });
 

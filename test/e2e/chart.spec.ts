@@ -1,5 +1,5 @@
 // The chart sink in the editor: built from the palette, its preview drawn with uPlot.
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './support/test';
 
 test.use({ viewport: { width: 1440, height: 900 } });
 

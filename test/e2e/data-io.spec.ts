@@ -4,7 +4,7 @@
 // (the server sees a conditional request and sends no second body); export the result as CSV
 // and Parquet and read the downloads back. A Parquet file over the page's range threshold is
 // read by Range requests through the proxy instead, row group by row group, and never cached.
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './support/test';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';

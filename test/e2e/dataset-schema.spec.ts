@@ -4,7 +4,7 @@
 // source's card says so; once its schema is known every view reflects it with no edit of the
 // document (the card has no error, the preview shows the rows) and a Run leaves it so. A URL that
 // answers 404 shows an error naming the URL on the card.
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './support/test';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 

@@ -1,6 +1,6 @@
 // The editor as a person uses it: palette, handles, inspector, preview, run, clipboard, examples.
 // Documents are read back the way a user would take them: select all, copy, read the clipboard.
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './support/test';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './support/test';
 
 // The engine self-test on a page that is NOT cross-origin isolated: the isolation headers are
 // stripped from every response, so the page has no SharedArrayBuffer, picks the message-passing

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './support/test';
 
 test.describe('engine self-test in a real Chromium worker pool', () => {
 	test('every engine check passes in Web Workers sharing memory', async ({ page }) => {

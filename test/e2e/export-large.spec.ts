@@ -8,7 +8,7 @@
 // immediate), so a page whose every task ends within it keeps responding to the user. Chromium
 // reports tasks over 50 ms as long tasks; we allow up to 100 ms because this 2-core machine is
 // shared with other builds and browsers, which stretch ordinary tasks (a layout, a GC) past 50.
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './support/test';
 import { readFileSync } from 'node:fs';
 import { parquetMetadata, parquetRead } from 'hyparquet';
 

@@ -1,6 +1,6 @@
 // Fused stages on the canvas: the nodes one compiled stage runs (operator chaining) share a dashed
 // outline and a "stage N · fused ×k" badge; a pipeline with nothing fused shows neither.
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './support/test';
 
 test.use({ viewport: { width: 1440, height: 900 } });
 

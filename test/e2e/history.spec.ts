@@ -1,5 +1,5 @@
 // Run history: each full run is kept with the pipeline and two runs compare edge by edge.
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './support/test';
 
 test.use({ viewport: { width: 1440, height: 900 } });
 

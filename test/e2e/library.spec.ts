@@ -1,6 +1,6 @@
 // The library dialog as a person uses it: search, rename, duplicate, delete and undo, and a
 // pipeline file dropped onto the app.
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './support/test';
 import { readFileSync } from 'node:fs';
 
 test.use({ viewport: { width: 1440, height: 900 } });

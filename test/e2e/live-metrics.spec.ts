@@ -7,7 +7,7 @@
 // The page's pool has cores - 1 workers. On one worker every stage shares a thread, so a
 // sleeping stage starves the others instead of filling their rings (no backpressure to see):
 // the tests make the page see 4 cores (3 workers), as on an ordinary laptop.
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './support/test';
 import { validateRunMetricsReport } from '../../src/lib/runtime/metrics/report';
 
 test.use({ viewport: { width: 1440, height: 900 } });

@@ -1,6 +1,6 @@
 // Share links: the whole pipeline in the URL fragment; opened in a fresh browser it shows the
 // same document and runs nothing (no worker, no dataset request) until "Trust and run".
-import { expect, test, type Page, type Request } from '@playwright/test';
+import { expect, test, type Page, type Request } from './support/test';
 import { readFileSync } from 'node:fs';
 
 test.use({ viewport: { width: 1440, height: 900 } });

@@ -1,6 +1,7 @@
 // Autosave as a person meets it: nothing to press, nothing lost by a closed tab or a crash,
 // the last pipeline and its view back on reopening, and a second tab warned.
-import { chromium, expect, test, type Page } from '@playwright/test';
+import { chromium } from '@playwright/test';
+import { expect, test, type Page } from './support/test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
