@@ -7,7 +7,7 @@ export const USAGE = `Usage:
   sluice explain <pipeline.json> [options]  print the physical plan without running it
 
 Options:
-  --workers N        worker threads (default: every core)
+  --workers N        worker threads (default and most: every core)
   --budget SIZE      shared memory for batches in flight, e.g. 512MiB, 1GB (default 256MiB);
                      KB/MB/GB are powers of 1000, KiB/MiB/GiB powers of 1024, plain = bytes
   --batch-rows N     rows per batch (default 16384)

@@ -9,7 +9,7 @@ import { frameBytes } from '../lib/runtime/batch/layout';
 import type { PipelineDocument } from '../lib/graph/document';
 import type { InferContext } from '../lib/nodes/types';
 import type { MetricsSnapshot } from '../lib/runtime/metrics/counters';
-import { defaultPoolSize } from '../lib/runtime/pool-size';
+import { choosePoolSize, loweredPoolText } from '../lib/runtime/pool-size';
 import { createNodeWorkerPool } from '../lib/runtime/scheduler/node-pool';
 import { planTopology, poolOptions } from '../lib/runtime/scheduler/run';
 import type { CliOptions } from './args';
@@ -121,19 +121,23 @@ export function oversizedBatch(plan: CompiledPlan, maxBlockBytes: number): strin
 	return null;
 }
 
-function workerCount(options: CliOptions): number {
-	return options.workers ?? defaultPoolSize(availableParallelism(), 'headless');
+/** Workers for the run: --workers, lowered to the cores available (said on stderr). */
+function workerCount(options: CliOptions, io: CliIo): number {
+	const choice = choosePoolSize(options.workers, availableParallelism(), 'headless');
+	const lowered = loweredPoolText(choice, '--workers');
+	if (lowered && !options.quiet) io.err(`note: ${lowered}`);
+	return choice.size;
 }
 
 export async function explainCommand(options: CliOptions, io: CliIo): Promise<number> {
-	const ready = await compileFile(options, io, workerCount(options));
+	const ready = await compileFile(options, io, workerCount(options, io));
 	if (!ready) return EXIT.USAGE;
 	io.out(ready.explain);
 	return EXIT.OK;
 }
 
 export async function runCommand(options: CliOptions, io: CliIo): Promise<number> {
-	const workers = workerCount(options);
+	const workers = workerCount(options, io);
 	const ready = await compileFile(options, io, workers);
 	if (!ready) return EXIT.USAGE;
 	const { doc, ctx, compileOptions } = ready;

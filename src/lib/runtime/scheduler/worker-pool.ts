@@ -4,6 +4,10 @@
 // Control goes over comlink (start, cancel, ping); data never does. A worker that exits or
 // errors is reported to whoever is running on it and replaced by a fresh one.
 //
+// Workers start on first use (`worker(index)`), not with the pool: each one loads the whole
+// engine, so a plan that places its stages on two workers of an eight-worker pool pays for two.
+// A worker that was never used is never started, replaced or terminated.
+//
 // Blobs (`registerBlob`): the pool remembers every Blob registered with it and sends each one
 // to a worker when the worker starts, so a replacement reads the same files. comlink keeps the
 // order of calls on one worker, so a Blob registered before a run starts is there for it.
@@ -32,7 +36,7 @@ export interface WorkerHandle {
 export type WorkerFactory = (index: number) => WorkerHandle;
 
 export class WorkerPool {
-	private readonly handles: WorkerHandle[] = [];
+	private readonly handles: (WorkerHandle | undefined)[] = [];
 	private readonly deathListeners: ((index: number, reason: string) => void)[] = [];
 	private closed = false;
 	private readonly blobs = new Map<string, Blob>();
@@ -44,13 +48,20 @@ export class WorkerPool {
 		if (!Number.isInteger(size) || size < 1) {
 			throw new RangeError(`workers must be a whole number of at least 1, got ${size}`);
 		}
-		for (let i = 0; i < size; i++) this.handles.push(this.spawn(i));
 	}
 
+	/** Worker `index`, started now if it has not been yet. */
 	worker(index: number): WorkerHandle {
-		const handle = this.handles[index];
-		if (!handle) throw new RangeError(`no worker ${index} in a pool of ${this.size}`);
-		return handle;
+		if (!(Number.isInteger(index) && index >= 0 && index < this.size)) {
+			throw new RangeError(`no worker ${index} in a pool of ${this.size}`);
+		}
+		if (this.closed) throw new Error('the worker pool was shut down');
+		return (this.handles[index] ??= this.spawn(index));
+	}
+
+	/** How many workers have been started (the others were never needed). */
+	get started(): number {
+		return this.handles.filter((h) => h !== undefined).length;
 	}
 
 	/** Listens for worker deaths; returns a function that stops listening. */
@@ -65,20 +76,21 @@ export class WorkerPool {
 	/** Terminates worker `index` (hung or dead) and starts a fresh one in its place. */
 	async replace(index: number): Promise<void> {
 		const old = this.handles[index];
+		if (!old || this.closed) return;
 		this.handles[index] = this.spawn(index);
-		await old?.terminate();
+		await old.terminate();
 	}
 
 	/** Sends `blob` to every worker (now and future) under `key`; null forgets it everywhere. */
 	registerBlob(key: string, blob: Blob | null): void {
 		if (blob === null) this.blobs.delete(key);
 		else this.blobs.set(key, blob);
-		for (const handle of this.handles) void sendBlob(handle, key, blob);
+		for (const handle of this.handles) if (handle) void sendBlob(handle, key, blob);
 	}
 
 	async shutdown(): Promise<void> {
 		this.closed = true;
-		await Promise.all(this.handles.map((h) => h.terminate()));
+		await Promise.all(this.handles.map((h) => h?.terminate()));
 		this.handles.length = 0;
 	}
 
