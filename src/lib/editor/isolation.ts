@@ -2,6 +2,7 @@
 // Starts the probe worker once, checks SharedArrayBuffer inside it, and parks/wakes it with
 // Atomics so the report reflects a real round trip, not just a feature test.
 import { wrap } from 'comlink';
+import { chooseTransport, transportNotice } from '../runtime/fallback/choose';
 import { defaultPoolSize } from '../runtime/pool-size';
 import { PROBE, PROBE_BYTES, wakeProbe } from '../runtime/probe';
 import type { ProbeApi } from '../../workers/probe';
@@ -23,8 +24,12 @@ export async function probeIsolation(): Promise<IsolationReport> {
 		poolSize: defaultPoolSize(cores, 'browser'),
 		workerSharedMemory: false
 	};
-	if (!report.isolated) {
-		report.problem = 'page is not cross-origin isolated: SharedArrayBuffer is unavailable';
+	// The runs choose their transport the same way, so the status line and the engine agree:
+	// an isolated page without SharedArrayBuffer (WebKit without it enabled) runs on message
+	// passing, and no probe worker is started to fail on the missing constructor.
+	const transport = chooseTransport();
+	if (transport !== 'shared') {
+		report.problem = transportNotice(transport) ?? undefined;
 		return report;
 	}
 	const worker = new Worker(new URL('../../workers/probe.ts', import.meta.url), {

@@ -14,7 +14,15 @@ describe('chooseTransport', () => {
 	});
 
 	it('tells the user why the run is slower only on the message transport', () => {
-		expect(transportNotice('message')).toMatch(/not cross-origin isolated.*slower/);
+		expect(transportNotice('message', { crossOriginIsolated: false })).toMatch(
+			/not cross-origin isolated.*slower/
+		);
 		expect(transportNotice('shared')).toBeNull();
+	});
+
+	it('names a missing SharedArrayBuffer, not isolation, when the page is isolated', () => {
+		expect(transportNotice('message', { crossOriginIsolated: true })).toMatch(
+			/^This browser provides no SharedArrayBuffer here, .*message passing \(slower\)/
+		);
 	});
 });

@@ -18,9 +18,19 @@ export function chooseTransport(scope: TransportScope = globalThis as TransportS
 		: 'message';
 }
 
-/** What the UI tells the user about the transport, or null when there is nothing to say. */
-export function transportNotice(transport: Transport): string | null {
-	return transport === 'message'
-		? 'This page is not cross-origin isolated, so workers exchange batches by message passing (slower).'
-		: null;
+/**
+ * What the UI tells the user about the transport, or null when there is nothing to say. The
+ * reason names what is missing: some browsers isolate the page and still provide no
+ * SharedArrayBuffer (WebKit builds without it enabled), which is not the server's fault.
+ */
+export function transportNotice(
+	transport: Transport,
+	scope: TransportScope = globalThis as TransportScope
+): string | null {
+	if (transport !== 'message') return null;
+	const why =
+		scope.crossOriginIsolated === false
+			? 'This page is not cross-origin isolated'
+			: 'This browser provides no SharedArrayBuffer here';
+	return `${why}, so workers exchange batches by message passing (slower).`;
 }
