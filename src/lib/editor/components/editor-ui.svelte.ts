@@ -84,7 +84,7 @@ export class EditorUi {
 	readonly hint = 'Add a source from the palette, then a transform and a sink, and wire them.';
 
 	readonly schemas: SchemaIndex = $derived.by(() =>
-		schemaIndex(this.state.doc, this.state.diagnostics)
+		schemaIndex(this.state.doc, this.state.diagnostics, this.state.inferContext)
 	);
 
 	/** The node the preview panel shows: the first selected one, else the last sink. */

@@ -3,7 +3,7 @@
 // downstream of them are set aside and the rest compiled again. A broken node still gets the
 // schemas of its inputs (from the healthy nodes feeding it), which the inspector needs most.
 
-import { buildLogicalPlan } from '../../compiler/logical';
+import { buildLogicalPlan, type LogicalPlan } from '../../compiler/logical';
 import type { Diagnostic } from '../../graph/diagnostics';
 import type { PipelineDocument } from '../../graph/document';
 import type { FrameSchema } from '../../runtime/batch/types';
@@ -34,25 +34,46 @@ function downstream(doc: PipelineDocument, roots: Iterable<string>): Set<string>
 	return out;
 }
 
-/** Port schemas of every node of `doc`, given the diagnostics the editor already has. */
+/** The nodes `diagnostics` report an error on (an edge's error counts against its target). */
+function errorNodes(doc: PipelineDocument, diagnostics: readonly Diagnostic[]): Set<string> {
+	const nodes = new Set<string>();
+	for (const d of diagnostics) {
+		if (d.severity !== 'error') continue;
+		const node = d.node ?? doc.edges.find((e) => e.id === d.edge)?.to.node;
+		if (node !== undefined) nodes.add(node);
+	}
+	return nodes;
+}
+
+/**
+ * Port schemas of every node of `doc`, given the diagnostics the editor already has. `ctx` must be
+ * the editor's datasets (the one its diagnostics were compiled with): without it no file, URL or
+ * sample source has a schema.
+ */
 export function schemaIndex(
 	doc: PipelineDocument,
 	diagnostics: readonly Diagnostic[],
 	ctx?: InferContext
 ): SchemaIndex {
-	const broken = new Set<string>();
-	for (const d of diagnostics) {
-		if (d.severity !== 'error') continue;
-		const node = d.node ?? doc.edges.find((e) => e.id === d.edge)?.to.node;
-		if (node !== undefined) broken.add(node);
+	// Set the broken nodes and everything downstream aside and compile the rest. Should that
+	// compile still fail (a schema known to the diagnostics' compile but not to this one), set
+	// the nodes it blames aside too and try again: each round sets at least one more node aside,
+	// so a node that is fine never loses its schema because of another one.
+	const broken = errorNodes(doc, diagnostics);
+	let plan: LogicalPlan | null = null;
+	for (;;) {
+		const setAside = downstream(doc, broken);
+		const healthy: PipelineDocument = {
+			...doc,
+			nodes: doc.nodes.filter((node) => !setAside.has(node.id)),
+			edges: doc.edges.filter((e) => !setAside.has(e.from.node) && !setAside.has(e.to.node))
+		};
+		const built = buildLogicalPlan(healthy, ctx);
+		plan = built.plan;
+		const more = [...errorNodes(healthy, built.diagnostics)].filter((id) => !broken.has(id));
+		if (plan !== null || more.length === 0) break;
+		for (const id of more) broken.add(id);
 	}
-	const setAside = downstream(doc, broken);
-	const healthy: PipelineDocument = {
-		...doc,
-		nodes: doc.nodes.filter((node) => !setAside.has(node.id)),
-		edges: doc.edges.filter((e) => !setAside.has(e.from.node) && !setAside.has(e.to.node))
-	};
-	const { plan } = buildLogicalPlan(healthy, ctx);
 	const outputsOf = (id: string) => plan?.byId.get(id)?.outputSchemas ?? [];
 
 	const index = new Map<string, NodeSchemas>();

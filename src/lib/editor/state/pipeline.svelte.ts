@@ -80,6 +80,11 @@ export class PipelineState {
 		if (options.doc !== undefined) this.#doc = options.doc;
 	}
 
+	/** What the compile behind `diagnostics` knows of datasets (their schemas), if anything. */
+	get inferContext(): InferContext | undefined {
+		return this.#inferContext;
+	}
+
 	/** The document being edited. Change it through the commands (or `replaceDocument`). */
 	get doc(): PipelineDocument {
 		return this.#doc;

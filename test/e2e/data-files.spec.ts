@@ -1,0 +1,84 @@
+// Local data files as a new user brings them in (Open file…, a drop on the canvas): their schema
+// reaches every view, a failed file never shows another node's rows, and a file dropped on the
+// node that asks for it fills that node.
+import { expect, test, type Page } from './support/test';
+import { readFileSync } from 'node:fs';
+
+test.use({ viewport: { width: 1440, height: 900 } });
+
+const AIRPORTS = readFileSync(new URL('../fixtures/airports.csv', import.meta.url));
+const AIRPORT_COLUMNS = ['iata', 'name', 'city', 'state', 'country', 'latitude', 'longitude'];
+
+const card = (page: Page, id: string) =>
+	page.locator(`[data-testid="node-card"][data-node-id="${id}"]`);
+
+async function newPipeline(page: Page) {
+	await page.goto('/');
+	await expect(page.locator('.svelte-flow')).toBeVisible({ timeout: 15_000 });
+	await page.getByTestId('new-button').click();
+	await expect(page.getByTestId('empty-hint')).toContainText('Add a source from the palette');
+}
+
+async function openFile(page: Page, name: string, buffer: Buffer) {
+	const chooser = page.waitForEvent('filechooser');
+	await page.getByTestId('open-data-file').click();
+	await (await chooser).setFiles({ name, mimeType: 'text/csv', buffer });
+}
+
+async function connect(page: Page, from: string, to: string) {
+	await page.getByTestId(`handle-${from}-out`).dragTo(page.getByTestId(`handle-${to}-in`));
+}
+
+/** The option values of a column dropdown of the inspector. */
+async function columnOptions(page: Page, field: string): Promise<string[]> {
+	const options = page.getByTestId(`field-${field}`).locator('select option');
+	return (
+		await options.evaluateAll((els) => els.map((el) => (el as HTMLOptionElement).value))
+	).filter((v) => v !== '');
+}
+
+test('an opened CSV file gives its schema to the chart fields, the inspector, completions and every other node', async ({
+	page
+}) => {
+	await newPipeline(page);
+	await page.getByTestId('palette-generator').click();
+	await openFile(page, 'airports.csv', AIRPORTS);
+	await expect(card(page, 'csv-1')).toContainText('airports.csv');
+	await page.getByTestId('palette-chart').click();
+	await page.getByTestId('palette-filter').click();
+	await page.getByTestId('layout-button').click();
+	await connect(page, 'csv-1', 'chart-1');
+	await connect(page, 'csv-1', 'filter-1');
+	await expect(page.locator('.svelte-flow__edge')).toHaveCount(2);
+
+	// The source's own output schema.
+	await card(page, 'csv-1').click();
+	const out = page.getByTestId('output-schema-table');
+	for (const column of AIRPORT_COLUMNS) await expect(out).toContainText(column);
+
+	// The chart: its input schema and its X / Y dropdowns.
+	await card(page, 'chart-1').click();
+	const input = page.getByTestId('input-schema');
+	await expect(input).not.toContainText('not connected');
+	for (const column of AIRPORT_COLUMNS) await expect(input).toContainText(column);
+	await expect.poll(() => columnOptions(page, 'x')).toEqual(AIRPORT_COLUMNS);
+	expect(await columnOptions(page, 'y')).toContain('latitude');
+	await page.getByTestId('field-type').locator('select').selectOption('scatter');
+	await page.getByTestId('field-x').locator('select').selectOption('longitude');
+	await page.getByTestId('field-y').locator('select').selectOption('latitude');
+	await expect(card(page, 'chart-1')).not.toHaveAttribute('data-status', 'error');
+	await expect(page.getByTestId('chart-summary')).toHaveAttribute('data-total', '15', {
+		timeout: 20_000
+	});
+
+	// The filter's expression completes the file's columns.
+	await card(page, 'filter-1').click();
+	const expression = page.getByTestId('expression-input');
+	await expression.fill('');
+	await expression.pressSequentially('lat');
+	await expect(page.getByTestId('completions')).toContainText('latitude');
+
+	// The unrelated generator keeps its schema while the file node exists.
+	await card(page, 'generator-1').click();
+	await expect(page.getByTestId('output-schema-table')).toContainText('value');
+});
