@@ -1,10 +1,16 @@
 // CSV export, streamed: one chunk of UTF-8 bytes per batch. RFC 4180: fields separated by the
 // delimiter, records by CRLF, a field quoted when it holds the delimiter, a quote, CR or LF
 // (quotes doubled inside). Nulls are empty fields; an empty string is "" so it stays apart from
-// a null. Dates are ISO (2024-05-01), timestamps ISO in UTC (2024-05-01T10:00:00.000Z), int64
-// and uint64 exact, bools true/false.
+// a null, and so is every string the CSV reader would take for null ("NA", "null", "N/A", ...:
+// its default null tokens; a quoted field is always text). A one-column record whose value is
+// null would be a blank line, which readers skip, so it is written as the token NA. Dates are
+// ISO (2024-05-01), timestamps ISO in UTC (2024-05-01T10:00:00.000Z), int64 and uint64 exact,
+// floats as the shortest text that reads back to the same value (-0 included), bools
+// true/false. Types are not carried: strings that look like numbers or dates are written as
+// they are, and read back as strings when the reader is given the column's type (`types`).
 import type { ColumnView } from '../runtime/contracts';
 import { valueAt } from '../runtime/batch/values';
+import { DEFAULT_NULL_VALUES } from '../nodes/csv';
 import type { ExportInput } from './export-input';
 
 const DAY_MS = 86_400_000;
@@ -15,9 +21,13 @@ export interface CsvExportOptions {
 	header?: boolean;
 }
 
+const NULL_TOKENS = new Set(DEFAULT_NULL_VALUES);
+
+/** What a null is written as in a one-column record (an empty line would be skipped). */
+const LONE_NULL = 'NA';
+
 function quoted(text: string, delimiter: string): string {
-	if (text === '') return '""';
-	const needs = text.includes(delimiter) || /["\r\n]/.test(text);
+	const needs = NULL_TOKENS.has(text) || text.includes(delimiter) || /["\r\n]/.test(text);
 	return needs ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
@@ -37,6 +47,9 @@ export function csvField(col: ColumnView, row: number, delimiter: string): strin
 			return isoTime((value as number) * DAY_MS).slice(0, 10);
 		case 'timestamp':
 			return isoTime(Number(value));
+		case 'float32':
+		case 'float64':
+			return Object.is(value, -0) ? '-0' : String(value);
 		default:
 			return String(value);
 	}
@@ -57,7 +70,7 @@ export async function* exportCsv(
 		const fields: string[] = new Array(batch.columns.length);
 		for (let r = 0; r < batch.length; r++) {
 			for (let c = 0; c < fields.length; c++) fields[c] = csvField(batch.columns[c], r, delimiter);
-			lines[r] = fields.join(delimiter);
+			lines[r] = fields.length === 1 && fields[0] === '' ? LONE_NULL : fields.join(delimiter);
 		}
 		if (lines.length > 0) yield encoder.encode(lines.join('\r\n') + '\r\n');
 	}

@@ -55,6 +55,9 @@ export class CsvError extends Error {
 
 export { COLUMN_TYPES };
 
+/** Field texts the reader takes for null unless told otherwise (CsvOptions.nullValues). */
+export const DEFAULT_NULL_VALUES: readonly string[] = ['', 'NA', 'null', 'NULL', 'N/A'];
+
 export const BAD_ROWS_FAIL = 0;
 export const BAD_ROWS_SKIP = 1;
 export const BAD_ROWS_NULL = 2;
@@ -100,7 +103,7 @@ export function resolveCsvOptions(options: CsvOptions = {}): ResolvedCsvOptions 
 	if (quote < 0 && quoteText !== '') throw csvOptionError.quote(options.quote);
 	const header = options.header ?? true;
 	if (typeof header !== 'boolean') throw csvOptionError.notBoolean('header', header);
-	const nullValues = options.nullValues ?? ['', 'NA', 'null', 'NULL', 'N/A'];
+	const nullValues = options.nullValues ?? DEFAULT_NULL_VALUES;
 	if (!Array.isArray(nullValues) || nullValues.some((v) => typeof v !== 'string')) {
 		throw csvOptionError.nullValues();
 	}
