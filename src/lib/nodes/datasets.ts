@@ -156,11 +156,16 @@ export async function probeDatasetSchema(
 	return { names, types };
 }
 
-/** Schema of the dataset a source of `kind` names (see PROBED_KINDS); rejects naming it. */
+/**
+ * Schema of the dataset a source of `kind` names (see PROBED_KINDS); rejects naming it.
+ * `onBytes` hears the bytes read so far where a probe reads more than a prefix (a Parquet
+ * footer by Range requests).
+ */
 export async function probeSourceSchema(
 	kind: string,
 	source: string,
-	options: DatasetReadOptions = {}
+	options: DatasetReadOptions = {},
+	onBytes?: (read: number) => void
 ): Promise<FrameSchema> {
 	const format = PROBED_KINDS[kind];
 	const known = sampleSchema(source, options, format);
@@ -171,7 +176,7 @@ export async function probeSourceSchema(
 		case 'arrow':
 			return probeArrowSchema(source);
 		case 'parquet':
-			return probeParquetSchema(source);
+			return probeParquetSchema(source, onBytes);
 		default:
 			return probeDatasetSchema(source, options);
 	}

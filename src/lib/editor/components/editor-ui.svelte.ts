@@ -53,6 +53,12 @@ export function datasetCard(status: DatasetStatus | undefined, source: string): 
 	switch (status?.state) {
 		case 'loading': {
 			const { loaded, total } = status;
+			if (status.part === 'footer')
+				return {
+					state: 'loading',
+					text: 'loading…',
+					detail: `reading the Parquet footer of ${source}: ${formatSize(loaded)}`
+				};
 			const of = total ? ` of ${formatSize(total)}` : '';
 			return {
 				state: 'loading',

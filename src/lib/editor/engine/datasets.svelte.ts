@@ -47,7 +47,14 @@ import { headUrl, rangeThreshold, READ_MODE_NOTES, urlReadMode } from './dataset
 
 /** What a source's card shows about its dataset. */
 export type DatasetStatus =
-	| { state: 'loading'; loaded: number; total?: number; url?: string }
+	| {
+			state: 'loading';
+			loaded: number;
+			total?: number;
+			url?: string;
+			/** What is loading: the whole file (a download) or a ranged Parquet file's footer. */
+			part?: 'file' | 'footer';
+	  }
 	| { state: 'ready'; note?: string }
 	| { state: 'error'; message: string }
 	| { state: 'missing'; name: string };
@@ -174,8 +181,14 @@ export class EditorDatasets implements InferContext {
 				}
 			}
 			const ranged = this.#ranged.get(source);
-			if (ranged !== undefined) note = `${READ_MODE_NOTES.range} (${formatSize(ranged)})`;
-			const schema = await probeSourceSchema(kind, source, options);
+			let onBytes: ((read: number) => void) | undefined;
+			if (ranged !== undefined) {
+				note = `${READ_MODE_NOTES.range} (${formatSize(ranged)})`;
+				onBytes = (loaded) =>
+					this.#status.set(source, { state: 'loading', loaded, url: source, part: 'footer' });
+				onBytes(0);
+			}
+			const schema = await probeSourceSchema(kind, source, options, onBytes);
 			this.registry.registerDatasetSchema(ref, schema);
 			this.#refs.set(source, [...(this.#refs.get(source) ?? []), ref]);
 			this.#status.set(source, note ? { state: 'ready', note } : { state: 'ready' });

@@ -125,6 +125,17 @@ describe('datasetCard', () => {
 		expect(datasetCard({ state: 'loading', loaded: 0, url }, url)?.text).toBe('loading…');
 	});
 
+	it("says a ranged Parquet file's footer is being read, not downloaded", () => {
+		const big = 'https://example.com/flights.parquet';
+		expect(
+			datasetCard({ state: 'loading', loaded: 524_288, url: big, part: 'footer' }, big)
+		).toEqual({
+			state: 'loading',
+			text: 'loading…',
+			detail: `reading the Parquet footer of ${big}: 524 KB`
+		});
+	});
+
 	it('shows a failed download as an error naming the URL, and nothing once ready', () => {
 		const message = `Could not fetch ${url}: ${url} answered 404 Not Found.`;
 		expect(datasetCard({ state: 'error', message }, url)).toEqual({

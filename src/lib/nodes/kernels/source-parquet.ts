@@ -7,7 +7,8 @@
 // The decoding runs on the worker's event loop (AsyncPump): produce() never blocks, answering
 // 'blocked' while the next row group is on its way. Only instance 0 reads. Progress: the
 // distinct bytes fetched so far (ByteRanges: hyparquet's footer prefetch and the column chunks
-// may overlap, and RangeBuffer.bytesRead counts both) of the file's size (its stat, its Blob's
+// may overlap, and RangeBuffer.bytesRead counts both), plus the bytes of ranges still streaming
+// in (RangeBuffer.arriving: a large row group moves the bar while it downloads), of the file's size (its stat, its Blob's
 // size, or the Content-Range of the first Range probe). Column projection skips the chunks of
 // columns not read, so a run that reads some of the columns ends below the file's size.
 import { parquetMetadataAsync, parquetRead, type AsyncBuffer, type FileMetaData } from 'hyparquet';
@@ -16,6 +17,7 @@ import type { FrameSchema } from '../../runtime/batch/types';
 import type { Kernel, KernelContext, KernelSetup } from '../../runtime/scheduler/kernel';
 import { BatchBuilder } from '../formats/column-build';
 import { openRangeBuffer, type RangeBuffer } from '../parquet/parquet-buffer';
+import { PARQUET_COMPRESSORS } from '../parquet/parquet-codecs';
 import { PARQUET_PARSERS, parquetFrameSchema } from '../parquet/parquet-types';
 import { frameLimit, PendingBatches } from './source-emit';
 import { AsyncPump } from './source-async';
@@ -125,6 +127,7 @@ async function* parquetBatches(
 					rowStart: groupStart,
 					rowEnd: groupStart + rows,
 					parsers: PARQUET_PARSERS,
+					compressors: PARQUET_COMPRESSORS,
 					onChunk: ({ columnName, columnData, rowStart }) =>
 						pieces.get(columnName)?.push({ rowStart, data: columnData as Values })
 				});
@@ -166,7 +169,7 @@ export function parquetReadKernel(spec: ParquetReadSpec, setup: KernelSetup): Ke
 	function report(ctx: KernelContext, final = false): void {
 		const buffer = opened.buffer;
 		if (buffer === null) return;
-		progress.set(opened.fetched.total);
+		progress.set(opened.fetched.total + buffer.arriving);
 		progress.report(ctx, buffer.byteLength, final);
 	}
 	return {

@@ -11,12 +11,16 @@
 // cross-origin-isolated page would need CORS and CORP headers most servers do not send); Node
 // fetches URLs as they are. The size comes from the Content-Range of a first
 // one-byte request. A server that ignores Range (answers 200) is read whole, once, and sliced.
+// A range's body is read as it streams in, and `arriving` counts the bytes of ranges still
+// coming, so a source's progress moves while a large row group downloads, not only after it.
 import type { AsyncBuffer } from 'hyparquet';
 import { isNodeRuntime, nodeFs, type ByteLocation } from '../kernels/source-locate';
 
 export interface RangeBuffer extends AsyncBuffer {
 	/** Bytes read so far. */
 	readonly bytesRead: number;
+	/** Bytes received of ranges not complete yet (a URL's responses as they stream in). */
+	readonly arriving: number;
 	close(): void;
 }
 
@@ -64,6 +68,7 @@ function fileBuffer(path: string): RangeBuffer {
 	let read = 0;
 	return {
 		byteLength: size,
+		arriving: 0,
 		get bytesRead() {
 			return read;
 		},
@@ -110,6 +115,31 @@ async function fetchRange(
 	throw new Error(`cannot fetch '${source}': ${detail}`);
 }
 
+/** The body of `response`, counting each chunk with `onBytes` as it comes. */
+async function streamedBody(
+	response: Response,
+	onBytes: (n: number) => void
+): Promise<ArrayBuffer> {
+	const reader = response.body?.getReader();
+	if (!reader) return response.arrayBuffer();
+	const chunks: Uint8Array[] = [];
+	let total = 0;
+	for (;;) {
+		const { done, value } = await reader.read();
+		if (done) break;
+		chunks.push(value);
+		total += value.byteLength;
+		onBytes(value.byteLength);
+	}
+	const out = new Uint8Array(total);
+	let at = 0;
+	for (const chunk of chunks) {
+		out.set(chunk, at);
+		at += chunk.byteLength;
+	}
+	return out.buffer;
+}
+
 async function urlBuffer(source: string, rewrite: UrlRewrite): Promise<RangeBuffer> {
 	const url = rewrite(source);
 	const first = await fetchRange(source, url, 0, 1);
@@ -125,18 +155,30 @@ async function urlBuffer(source: string, rewrite: UrlRewrite): Promise<RangeBuff
 		size = whole.byteLength;
 	}
 	let read = whole?.byteLength ?? 0;
+	let arriving = 0;
 	return {
 		byteLength: size,
 		get bytesRead() {
 			return read;
 		},
+		get arriving() {
+			return arriving;
+		},
 		async slice(start: number, end = size): Promise<ArrayBuffer> {
 			if (whole) return whole.slice(start, end);
 			const response = await fetchRange(source, url, start, end);
-			const bytes = await response.arrayBuffer();
-			if (response.status !== 206) return bytes.slice(start, end);
-			read += bytes.byteLength;
-			return bytes;
+			if (response.status !== 206) return (await response.arrayBuffer()).slice(start, end);
+			let came = 0;
+			try {
+				const bytes = await streamedBody(response, (n) => {
+					came += n;
+					arriving += n;
+				});
+				read += bytes.byteLength;
+				return bytes;
+			} finally {
+				arriving -= came;
+			}
 		},
 		close() {
 			whole = null;
@@ -149,6 +191,7 @@ function blobBuffer(blob: Blob, name: string): RangeBuffer {
 	let read = 0;
 	return {
 		byteLength: blob.size,
+		arriving: 0,
 		get bytesRead() {
 			return read;
 		},
