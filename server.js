@@ -1,7 +1,7 @@
 // Production server: adapter-node's handler behind the security headers, so static assets and
 // worker scripts are cross-origin isolated too (hooks.server.ts never sees them).
 import { createServer } from 'node:http';
-import { securityHeaders } from './security-headers.js';
+import { answerClientError, securityHeaders } from './security-headers.js';
 
 const { handler } = await import('./build/handler.js');
 
@@ -16,6 +16,9 @@ const server = createServer((req, res) => {
 		})
 	);
 });
+
+// Requests Node cannot parse (bad method, oversized URL) are answered with the same headers.
+server.on('clientError', answerClientError);
 
 server.listen(port, host, () => {
 	const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;

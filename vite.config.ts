@@ -1,17 +1,19 @@
 import { sveltekit } from '@sveltejs/kit/vite';
 import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
-import { securityHeaders } from './security-headers.js';
+import { answerClientError, createSecurityHeaders, securityHeaders } from './security-headers.js';
 
 /** Cross-origin isolation for `vite dev` and `vite preview`, static files and workers included. */
 function crossOriginIsolation(): Plugin {
 	return {
 		name: 'sluice:cross-origin-isolation',
 		configureServer(server) {
-			server.middlewares.use(securityHeaders);
+			server.middlewares.use(createSecurityHeaders({ skipHtml: true }));
+			server.httpServer?.on('clientError', answerClientError);
 		},
 		configurePreviewServer(server) {
 			server.middlewares.use(securityHeaders);
+			server.httpServer.on('clientError', answerClientError);
 		}
 	};
 }

@@ -2,9 +2,6 @@ import { fetchExample, fetchExampleIndex, FIRST_EXAMPLE } from '$lib/editor/comp
 import { bootSession } from '$lib/editor/library/boot';
 import type { PageLoad } from './$types';
 
-// The editor runs in the browser only (workers, shared memory, the canvas).
-export const ssr = false;
-
 /**
  * The examples index, the first example and the session (a share link, else the last pipeline
  * from the library), read in parallel so `/` opens a working pipeline as fast as before.

@@ -1,57 +1,23 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
 	byteAt,
 	startDataServer,
 	type DataServer
 } from '../../src/lib/server/fetch/testing/data-server';
+import { ensureBuilt, startApp, type AppServer } from './support/app-server';
 
 // /api/fetch through the real production server (`node server.js` over build/): one instance
 // trusts the loopback data server via SLUICE_FETCH_ALLOW, one trusts nothing.
 
 const ROUTE_CHUNKS = 'build/server/chunks/entries/endpoints/api/fetch';
 
-async function freePort(): Promise<number> {
-	const probe = createServer();
-	await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-	const { port } = probe.address() as { port: number };
-	await new Promise((resolve) => probe.close(resolve));
-	return port;
-}
-
-async function startApp(
-	env: Record<string, string>
-): Promise<{ base: string; child: ChildProcess }> {
-	const port = await freePort();
-	const child = spawn(process.execPath, ['server.js'], {
-		env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
-		stdio: ['ignore', 'pipe', 'pipe']
-	});
-	let output = '';
-	await new Promise<void>((resolve, reject) => {
-		const onData = (d: Buffer) => {
-			output += d;
-			if (output.includes('Sluice is running')) resolve();
-		};
-		child.stdout!.on('data', onData);
-		child.stderr!.on('data', (d) => (output += d));
-		child.once('exit', (code) => reject(new Error(`server.js exited ${code}: ${output}`)));
-	});
-	return { base: `http://127.0.0.1:${port}`, child };
-}
-
 describe('/api/fetch in the production server', () => {
 	let data: DataServer;
-	let trusting: { base: string; child: ChildProcess };
-	let strict: { base: string; child: ChildProcess };
+	let trusting: AppServer;
+	let strict: AppServer;
 
 	beforeAll(async () => {
-		if (!existsSync(ROUTE_CHUNKS)) {
-			const b = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
-			if (b.status !== 0) throw new Error('npm run build failed; build/ is needed for this test');
-		}
+		ensureBuilt(ROUTE_CHUNKS);
 		data = await startDataServer();
 		[trusting, strict] = await Promise.all([
 			startApp({ SLUICE_FETCH_ALLOW: '127.0.0.1/32', SLUICE_FETCH_MAX_BYTES: '1MB' }),
