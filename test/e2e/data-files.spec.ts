@@ -82,3 +82,80 @@ test('an opened CSV file gives its schema to the chart fields, the inspector, co
 	await card(page, 'generator-1').click();
 	await expect(page.getByTestId('output-schema-table')).toContainText('value');
 });
+
+const STOCKS = Buffer.from(
+	'symbol,date,price\n' +
+		Array.from({ length: 12 }, (_, i) => `MSFT,2001-0${(i % 9) + 1}-01,${30 + i}.5`).join('\n') +
+		'\n'
+);
+/** A row with more fields than the header: the source fails on it (bad rows = fail). */
+const BAD = Buffer.from('symbol,date,price\nIBM,2001-01-01,10\nIBM,2001-02-01,11,12,13\n');
+
+/** Drops `files` on the middle of the canvas (or on `target`). */
+async function drop(page: Page, files: { name: string; text: string }[], target?: string) {
+	const canvas = target ? card(page, target) : page.getByTestId('canvas-wrap');
+	const box = (await canvas.boundingBox())!;
+	const dataTransfer = await page.evaluateHandle((list) => {
+		const dt = new DataTransfer();
+		for (const f of list) dt.items.add(new File([f.text], f.name, { type: 'text/csv' }));
+		return dt;
+	}, files);
+	const at = { clientX: box.x + box.width / 2, clientY: box.y + box.height / 2, dataTransfer };
+	await canvas.dispatchEvent('dragenter', at);
+	await canvas.dispatchEvent('dragover', at);
+	await canvas.dispatchEvent('drop', at);
+}
+
+/** stocks.csv (csv-1) → table, previewed. */
+async function stocksToTable(page: Page) {
+	await drop(page, [{ name: 'stocks.csv', text: STOCKS.toString() }]);
+	await expect(card(page, 'csv-1')).toContainText('stocks.csv');
+	await page.getByTestId('palette-table').click();
+	await page.getByTestId('layout-button').click();
+	await connect(page, 'csv-1', 'table-1');
+	await card(page, 'table-1').click();
+	await expect(page.getByTestId('preview-row-count')).toHaveAttribute('data-rows', '12', {
+		timeout: 20_000
+	});
+	await card(page, 'csv-1').click();
+	await expect(page.getByTestId('preview-row-count')).toHaveAttribute('data-rows', '12', {
+		timeout: 20_000
+	});
+}
+
+/** The preview shows the failing new file: its error, under its title, and no rows of stocks. */
+async function expectOnlyTheError(page: Page) {
+	const panel = page.getByTestId('preview-panel');
+	await expect(card(page, 'csv-1')).toContainText('bad.csv');
+	await expect(card(page, 'csv-1')).toHaveAttribute('data-status', 'error', { timeout: 20_000 });
+	await expect(panel.locator('h2')).toContainText('bad.csv');
+	await expect(page.getByTestId('preview-error')).toBeVisible();
+	await expect(page.getByTestId('preview-row')).toHaveCount(0);
+	await expect(panel).not.toContainText('MSFT');
+	await expect(page.getByTestId('preview-row-count')).toHaveCount(0);
+}
+
+test.describe('a failed source never shows another node’s rows', () => {
+	test('after New, a bad file that gets the same id shows its error with no rows', async ({
+		page
+	}) => {
+		await newPipeline(page);
+		await stocksToTable(page);
+		await page.getByTestId('new-button').click();
+		await expect(page.getByTestId('empty-hint')).toBeVisible();
+		await drop(page, [{ name: 'bad.csv', text: BAD.toString() }]);
+		await expectOnlyTheError(page);
+	});
+
+	test('after deleting the source, a bad file that gets its id shows its error with no rows', async ({
+		page
+	}) => {
+		await newPipeline(page);
+		await stocksToTable(page);
+		await card(page, 'csv-1').click();
+		await page.keyboard.press('Delete');
+		await expect(card(page, 'csv-1')).toHaveCount(0);
+		await drop(page, [{ name: 'bad.csv', text: BAD.toString() }]);
+		await expectOnlyTheError(page);
+	});
+});

@@ -75,6 +75,14 @@ export function datasetCard(status: DatasetStatus | undefined, source: string): 
 	}
 }
 
+/** A node's last finished result and the node it was made for. */
+interface LastGood {
+	result: NodeResult;
+	/** The document the node was in. */
+	doc: string;
+	kind: string;
+}
+
 const NO_SCHEMAS: NodeSchemas = { inputs: [], outputs: [] };
 
 export class EditorUi {
@@ -122,9 +130,14 @@ export class EditorUi {
 		return running.bytes?.progress ?? null;
 	}
 
-	/** The last finished result of each node, kept while a newer one is wrong or on its way. */
+	/**
+	 * The last finished result of each node, kept while a newer one is wrong or on its way. Ids
+	 * are reused (a new pipeline's first CSV source is `csv-1` again, as is a node added after
+	 * one was deleted), so an entry holds the node it was made for: its document and kind, and
+	 * it goes when its node leaves the document (`forgetGone`).
+	 */
 	// eslint-disable-next-line svelte/prefer-svelte-reactivity -- replaced, never mutated
-	lastGood = $state.raw<ReadonlyMap<string, NodeResult>>(new Map());
+	#lastGood = $state.raw<ReadonlyMap<string, LastGood>>(new Map());
 
 	#nextNotice = 0;
 	// Plain bookkeeping, not shown: no reactivity wanted.
@@ -150,14 +163,35 @@ export class EditorUi {
 
 	/** Remembers the finished results among `results` (called as the engine's results change). */
 	remember(results: ReadonlyMap<string, NodeResult>): void {
-		let next: Map<string, NodeResult> | null = null;
-		for (const [id, r] of results) {
-			if (r.status !== 'done' || this.lastGood.get(id) === r) continue;
+		const doc = this.state.doc;
+		let next: Map<string, LastGood> | null = null;
+		for (const [id, result] of results) {
+			const node = this.state.node(id);
+			if (result.status !== 'done' || !node || this.#lastGood.get(id)?.result === result) continue;
 			// eslint-disable-next-line svelte/prefer-svelte-reactivity -- built here, then stored raw
-			next ??= new Map(this.lastGood);
-			next.set(id, r);
+			next ??= new Map(this.#lastGood);
+			next.set(id, { result, doc: doc.id, kind: node.kind });
 		}
-		if (next) this.lastGood = next;
+		if (next) this.#lastGood = next;
+	}
+
+	/** Forgets the results of nodes no longer in the open document (called as it changes). */
+	forgetGone(): void {
+		const gone = [...this.#lastGood].filter(([id, kept]) => !this.#sameNode(id, kept));
+		if (gone.length === 0) return;
+		const next = new Map(this.#lastGood); // eslint-disable-line svelte/prefer-svelte-reactivity -- stored raw
+		for (const [id] of gone) next.delete(id);
+		this.#lastGood = next;
+	}
+
+	/** Node `id`'s own last finished result, if it had one since it was added. */
+	lastGood(id: string): NodeResult | undefined {
+		const kept = this.#lastGood.get(id);
+		return kept && this.#sameNode(id, kept) ? kept.result : undefined;
+	}
+
+	#sameNode(id: string, kept: LastGood): boolean {
+		return kept.doc === this.state.doc.id && this.state.node(id)?.kind === kept.kind;
 	}
 
 	schemasOf(id: string): NodeSchemas {
