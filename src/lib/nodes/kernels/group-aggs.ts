@@ -20,6 +20,8 @@ export interface Aggregator {
 	merge(cols: ColumnView[], sel: Uint32Array, count: number, gids: Int32Array): void;
 	/** UTF-8 bytes of group g's final (and partial) value, 0 unless it is a string. */
 	utf8Bytes(g: number): number;
+	/** Bytes its state holds on the heap (an estimate for strings and sets, never an undercount of arrays). */
+	heapBytes(): number;
 	writeFinal(writer: FrameWriter, c: number, groups: Int32Array, n: number): void;
 	/** Writes the state columns starting at writer column c. */
 	writePartial(writer: FrameWriter, c: number, groups: Int32Array, n: number): void;
@@ -81,6 +83,9 @@ class CountAgg implements Aggregator {
 	private counts(): Float64Array {
 		return this.rows !== null ? this.rows.rowCounts : this.n;
 	}
+	heapBytes() {
+		return this.n.byteLength;
+	}
 	utf8Bytes() {
 		return 0;
 	}
@@ -108,6 +113,9 @@ abstract class OneValueAgg<
 	ensure(groups: number) {
 		this.has = grown(this.has, groups);
 		this.v = grown(this.v, groups);
+	}
+	heapBytes() {
+		return this.has.byteLength + this.v.byteLength;
 	}
 	abstract update(
 		col: ColumnView | null,
@@ -242,6 +250,9 @@ class MeanAgg implements Aggregator {
 		this.s = grown(this.s, groups);
 		this.n = grown(this.n, groups);
 	}
+	heapBytes() {
+		return this.s.byteLength + this.n.byteLength;
+	}
 	update(col: ColumnView | null, sel: Uint32Array | null, count: number, gids: Int32Array) {
 		const validity = validityOf(col!);
 		const values = col!.values as unknown as { [i: number]: number | bigint };
@@ -294,8 +305,13 @@ export function putString(col: ColumnView, i: number, bytes: Uint8Array): void {
 class StringMinMaxAgg implements Aggregator {
 	private m: (string | undefined)[] = [];
 	private encoded: (Uint8Array | undefined)[] = [];
+	/** Heap bytes of the strings held (UTF-16 plus a string header each). */
+	private held = 0;
 	constructor(readonly plan: AggPlan) {}
 	ensure() {}
+	heapBytes() {
+		return this.held + 16 * this.m.length;
+	}
 	update(col: ColumnView | null, sel: Uint32Array | null, count: number, gids: Int32Array) {
 		const validity = validityOf(col!);
 		const max = this.plan.op === 'max';
@@ -306,6 +322,7 @@ class StringMinMaxAgg implements Aggregator {
 			const g = gids[i];
 			const m = this.m[g];
 			if (m === undefined || (max ? compareCodePoints(x, m) > 0 : compareCodePoints(x, m) < 0)) {
+				this.held += stringHeapBytes(x) - (m === undefined ? 0 : stringHeapBytes(m));
 				this.m[g] = x;
 				this.encoded[g] = undefined;
 			}
@@ -359,10 +376,24 @@ export function compareCodePoints(a: string, b: string): number {
 
 export type Distinct = number | bigint | boolean | string;
 
+/** Heap bytes of an empty Set and of one entry of one (V8: hash table slots, growth slack). */
+const SET_BYTES = 64;
+const SET_ENTRY_BYTES = 24;
+
+/** Heap bytes of a JS string of this length (two bytes a code unit, a header). */
+function stringHeapBytes(x: string): number {
+	return 16 + 2 * x.length;
+}
+
 export class CountDistinctAgg implements Aggregator {
 	private sets: (Set<Distinct> | undefined)[] = [];
+	/** Heap bytes of the sets: a set header each, and per value its entry (and string). */
+	private held = 0;
 	constructor(readonly plan: AggPlan) {}
 	ensure() {}
+	heapBytes() {
+		return this.held + 8 * this.sets.length;
+	}
 	update(col: ColumnView | null, sel: Uint32Array | null, count: number, gids: Int32Array) {
 		const c = col!;
 		const validity = validityOf(c);
@@ -376,7 +407,15 @@ export class CountDistinctAgg implements Aggregator {
 					: c.type === 'bool'
 						? ((c.values as Uint8Array)[r >>> 3] & (1 << (r & 7))) !== 0
 						: values[r];
-			(this.sets[gids[i]] ??= new Set()).add(x);
+			let set = this.sets[gids[i]];
+			if (set === undefined) {
+				set = this.sets[gids[i]] = new Set();
+				this.held += SET_BYTES;
+			}
+			const before = set.size;
+			set.add(x);
+			if (set.size !== before)
+				this.held += SET_ENTRY_BYTES + (typeof x === 'string' ? stringHeapBytes(x) : 0);
 		}
 	}
 	/** State rows carry no distinct values: those come in distinct rows, through update. */

@@ -67,16 +67,43 @@ function drain(kernel: Kernel, schema: FrameSchema, batchRows: number) {
 	return { rows, batches, steps };
 }
 
-const setup = (params: GroupByParams, input: FrameSchema, output: FrameSchema) => ({
+const setup = (
+	params: GroupByParams,
+	input: FrameSchema,
+	output: FrameSchema,
+	budgetBytes = 1 << 30,
+	instances = 1
+) => ({
 	params,
 	kernels: {},
-	budgetBytes: 1 << 30,
+	budgetBytes,
 	stageName: 'grp',
 	inputSchemas: [input],
 	outputSchemas: [output],
 	instance: 0,
-	instances: 1
+	instances
 });
+
+/** Feeds batches of `rows` distinct string keys until the kernel throws; returns the error. */
+function feedUntilFailure(kernel: Kernel, rows: number): { message: string; fed: number } {
+	const schema: FrameSchema = { names: ['k', 's', 'x'], types: ['int32', 'utf8', 'float64'] };
+	for (let b = 0; b < 1000; b++) {
+		const batch = Array.from({ length: rows }, (_, i): Value[] => [
+			i,
+			`key-${b}-${i}-some-padding`,
+			i
+		]);
+		try {
+			kernel.consume!(
+				{ view: batchOf(schema, batch), selection: null, count: rows } as never,
+				null as never
+			);
+		} catch (error) {
+			return { message: (error as Error).message, fed: (b + 1) * rows };
+		}
+	}
+	throw new Error('the kernel never refused its state');
+}
 
 function batchOf(schema: FrameSchema, rows: Value[][]): BatchView {
 	return {
@@ -168,6 +195,49 @@ describe('group-by kernels', () => {
 		}
 		const got = drain(merge, output, 1000).rows;
 		expect(byKey(got), `seed ${seed}`).toEqual(byKey(want));
+	});
+
+	it('fails naming the node and the number of groups once its state passes the budget', () => {
+		const keyed: GroupByParams = {
+			keys: ['s'],
+			aggregates: [{ op: 'count' }, { op: 'min', column: 's' }]
+		};
+		const plan = planGroupBy(input, keyed);
+		if (!plan.ok) throw new Error('bad plan');
+		const budget = 4 << 20;
+		const { message, fed } = feedUntilFailure(
+			groupKernel('final')(setup(keyed, input, plan.plan.output, budget)),
+			5000
+		);
+		const m =
+			/^group-by 'grp': ([\d,]+) groups need ([\d.]+) MiB, more than its memory budget of 4 MiB — raise the budget, group by fewer or shorter keys, or filter first$/.exec(
+				message
+			);
+		expect(m, message).not.toBeNull();
+		// Every row is a new group, and the check runs after each batch.
+		expect(Number(m![1].replaceAll(',', ''))).toBe(fed);
+		expect(Number(m![2])).toBeGreaterThan(4);
+		// A partial instance gets its share of the budget: with 4 instances it fails sooner.
+		const partial = feedUntilFailure(
+			groupKernel('partial')(setup(keyed, input, plan.plan.partial, budget, 4)),
+			5000
+		);
+		expect(partial.message).toMatch(/memory budget of 1 MiB/);
+		expect(partial.fed).toBeLessThan(fed);
+	});
+
+	it('keeps few groups under a small budget whatever the number of rows', () => {
+		const plan = planGroupBy(input, params);
+		if (!plan.ok) throw new Error('bad plan');
+		const kernel = groupKernel('final')(setup(params, input, plan.plan.output, 1 << 20));
+		for (let b = 0; b < 50; b++) {
+			const rows = randomRows(b, 2000);
+			kernel.consume!(
+				{ view: batchOf(input, rows), selection: null, count: rows.length } as never,
+				null as never
+			);
+		}
+		expect(drain(kernel, plan.plan.output, 1000).rows.length).toBeLessThanOrEqual(45);
 	});
 
 	it('groups null keys together, -0 with 0 and NaN with NaN, on the direct and the general path', () => {

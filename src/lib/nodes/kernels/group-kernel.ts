@@ -9,6 +9,10 @@
 // Group order: first seen first within a stage; after a merge, the order in which partial rows
 // arrived, which depends on worker timing (sort downstream for a fixed order).
 // Single-threaded (the stage's worker); per batch it allocates only when groups grow.
+// Memory: the table and the aggregates' state live on the worker's heap, counted after each
+// batch against the run's budget (shared equally by the partial instances; a merge or final
+// stage gets all of it). Past it the stage fails with the node and the number of groups:
+// group-by does not spill to disk yet.
 import type { ColumnView } from '../../runtime/contracts';
 import type { FrameWriter } from '../../runtime/batch/writer';
 import type { Kernel, KernelContext, KernelSetup } from '../../runtime/scheduler/kernel';
@@ -22,6 +26,7 @@ import {
 } from './group-aggs';
 import { planGroupBy, planMerge, type GroupByParams, type GroupPlan } from './group-plan';
 import { GroupTable } from './group-table';
+import { sortMessages } from './sort-messages';
 
 type Mode = 'final' | 'partial' | 'merge';
 
@@ -45,6 +50,17 @@ export function groupKernel(mode: Mode) {
 		let rows = new Uint32Array(1024);
 		let rowGids = new Int32Array(1024);
 		const emit = mode === 'partial' ? partialEmitter(plan, table, aggs) : finalEmitter(table, aggs);
+		const limitBytes = mode === 'partial' ? setup.budgetBytes / setup.instances : setup.budgetBytes;
+
+		function checkMemory(): void {
+			let held = table.bytes();
+
+			for (const a of aggs) held += a.heapBytes();
+			if (held > limitBytes)
+				throw new Error(
+					sortMessages.groupsOverBudget(setup.stageName, table.size, held, limitBytes)
+				);
+		}
 
 		function consume(cols: ColumnView[], sel: Uint32Array | null, count: number): void {
 			if (gids.length < count) gids = new Int32Array(count * 2);
@@ -78,6 +94,7 @@ export function groupKernel(mode: Mode) {
 		return {
 			consume(input) {
 				consume(input.view.columns, input.selection, input.count);
+				checkMemory();
 				return 'more';
 			},
 			finish: (ctx) => emit(ctx)

@@ -76,6 +76,20 @@ export class GroupTable {
 		if (keyTypes.length === 0) this.size = 1;
 	}
 
+	/** Bytes the table holds: its arrays, key arena and slots (what grows with the groups). */
+	bytes(): number {
+		return (
+			this.rowCounts.byteLength +
+			this.keyStart.byteLength +
+			this.keyLen.byteLength +
+			this.hashes.byteLength +
+			this.slots.byteLength +
+			this.arena.byteLength +
+			this.scratch.byteLength +
+			this.cache.byteLength
+		);
+	}
+
 	/**
 	 * Writes into `gids[i]` the group of live row i (row `sel[i]`, or i without a selection) of
 	 * the key columns `cols`, creating groups for new keys, and counts the rows per group.

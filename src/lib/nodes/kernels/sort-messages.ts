@@ -1,4 +1,4 @@
-// What sort, top-k and join tell the user when their state cannot fit: one builder per message,
+// What sort, top-k, join and group-by tell the user when their state cannot fit: one builder per message,
 // so the wording is consistent and tests can match it.
 
 /** Bytes as a person reads them: "256 MiB", "1.5 GiB", "64 KiB", "900 bytes". */
@@ -35,6 +35,11 @@ export const sortMessages = {
 		`both inputs does this), and the ${formatRows(leftRows)} left rows held meanwhile plus ` +
 		`${formatRows(buildRows)} right rows exceed the memory budget of ${formatBytes(limitBytes)} ` +
 		`— raise the budget, or filter or shrink the right input`,
+	/** A group-by's groups outgrew its share of the run's memory budget (no spilling yet). */
+	groupsOverBudget: (node: string, groups: number, heldBytes: number, limitBytes: number) =>
+		`group-by '${node}': ${formatRows(groups)} groups need ${formatBytes(heldBytes)}, more than ` +
+		`its memory budget of ${formatBytes(limitBytes)} — raise the budget, group by fewer or ` +
+		`shorter keys, or filter first`,
 	/** One output row is bigger than the largest pool block, so no frame can carry it. */
 	rowTooLarge: (kind: string, node: string, bytes: number, limitBytes: number) =>
 		`${kind} '${node}': an output row needs ${formatBytes(bytes)}, more than the ` +
