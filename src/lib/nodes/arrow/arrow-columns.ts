@@ -6,12 +6,16 @@
 // buffers, no copy. Others are converted value by value:
 //   dictionary-encoded values -> their value type (dictionary utf8 -> utf8, decoded);
 //   large utf8 -> utf8; float16 -> float32; date in milliseconds -> date32;
-//   timestamps of any unit or time zone -> timestamp (milliseconds since the epoch, UTC).
+//   timestamps of any unit or time zone -> timestamp (milliseconds since the epoch, UTC), read
+//   from the raw 64-bit values and floored (formats/time-units.ts): apache-arrow's getters
+//   divide toward zero and through doubles.
 // Anything else (lists, structs, maps, decimals, binary, intervals, ...) is refused with a
 // message naming the column and its Arrow type.
 import {
 	DataType,
 	makeVector,
+	TimeUnit,
+	type Timestamp,
 	type Data,
 	type Dictionary,
 	type Field,
@@ -21,6 +25,7 @@ import {
 import type { BatchView, ColumnType, ColumnView } from '../../runtime/contracts';
 import { fromArrowType, type FrameSchema } from '../../runtime/batch/types';
 import { ColumnBuilder } from '../formats/column-build';
+import { microsToMs, nanosToMs } from '../formats/time-units';
 
 const DAY_MS = 86_400_000;
 
@@ -30,11 +35,21 @@ export interface ArrowColumnPlan {
 	native: boolean;
 	/** Otherwise each value, as Vector.get returns it, becomes the frame value through this. */
 	convert: (value: unknown) => unknown;
+	/** Convert the stored value (data.values[i]) instead of Vector.get's. */
+	raw?: boolean;
 }
 
 const same = (value: unknown) => value;
 /** Vector.get of a date column gives milliseconds; date32 stores days. */
 const msToDays = (v: unknown) => (typeof v === 'number' ? Math.floor(v / DAY_MS) : v);
+
+/** A stored timestamp of each unit as milliseconds, floored. */
+const TIMESTAMP_TO_MS: Record<TimeUnit, (v: bigint) => bigint> = {
+	[TimeUnit.SECOND]: (v) => v * 1000n,
+	[TimeUnit.MILLISECOND]: (v) => v,
+	[TimeUnit.MICROSECOND]: microsToMs,
+	[TimeUnit.NANOSECOND]: nanosToMs
+};
 
 function planType(type: DataType): ArrowColumnPlan | null {
 	const native = fromArrowType(type);
@@ -47,8 +62,10 @@ function planType(type: DataType): ArrowColumnPlan | null {
 	if (DataType.isLargeUtf8(type)) return { type: 'utf8', native: false, convert: same };
 	if (DataType.isFloat(type)) return { type: 'float32', native: false, convert: same };
 	if (DataType.isDate(type)) return { type: 'date32', native: false, convert: msToDays };
-	// Vector.get of any timestamp gives milliseconds since the epoch (UTC).
-	if (DataType.isTimestamp(type)) return { type: 'timestamp', native: false, convert: same };
+	if (DataType.isTimestamp(type)) {
+		const toMs = TIMESTAMP_TO_MS[(type as Timestamp).unit];
+		return { type: 'timestamp', native: false, convert: (v) => toMs(v as bigint), raw: true };
+	}
 	return null;
 }
 
@@ -87,8 +104,10 @@ function convertedColumn(plan: ArrowColumnPlan, data: Data, name: string): Colum
 	const vector = makeVector(data);
 	const builder = new ColumnBuilder(plan.type, data.length);
 	const convert = plan.convert;
+	const stored = data.values as BigInt64Array;
 	for (let i = 0; i < data.length; i++) {
-		const refusal = builder.push(convert(vector.get(i)));
+		const value = !plan.raw ? vector.get(i) : vector.isValid(i) ? stored[i] : null;
+		const refusal = builder.push(value === null ? null : convert(value));
 		if (refusal !== null) throw new Error(`column '${name}' row ${i}: ${refusal}`);
 	}
 	return builder.build();

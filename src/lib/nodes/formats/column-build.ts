@@ -8,6 +8,7 @@
 import type { BatchView, ColumnType, ColumnView } from '../../runtime/contracts';
 import { valuesView } from '../../runtime/batch/bits';
 import { fixedValueBytes, NUMBER_INT_RANGES, type FrameSchema } from '../../runtime/batch/types';
+import { msFloor } from './time-units';
 
 const DAY_MS = 86_400_000;
 const encoder = new TextEncoder();
@@ -78,7 +79,8 @@ export function coerce(
 		}
 		case 'timestamp': {
 			if (typeof value === 'bigint') return value;
-			if (typeof value === 'number' && Number.isFinite(value)) return BigInt(Math.round(value));
+			// A fractional millisecond (a reader's division) falls in the millisecond it is part of.
+			if (typeof value === 'number' && Number.isFinite(value)) return msFloor(value);
 			const ms = dateMs(value);
 			if (Number.isNaN(ms)) return { refused: `the value ${show(value)} is not an ISO date-time` };
 			return BigInt(ms);

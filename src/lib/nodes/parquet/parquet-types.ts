@@ -12,13 +12,15 @@ import type { FileMetaData, ParquetParsers, SchemaElement } from 'hyparquet';
 import { parquetSchema } from 'hyparquet';
 import type { ColumnType } from '../../runtime/contracts';
 import type { FrameSchema } from '../../runtime/batch/types';
+import { microsToMs, nanosToMs } from '../formats/time-units';
 
 const decoder = new TextDecoder();
 
 export const PARQUET_PARSERS: Partial<ParquetParsers> = {
 	timestampFromMilliseconds: (ms: bigint) => ms,
-	timestampFromMicroseconds: (us: bigint) => us / 1000n,
-	timestampFromNanoseconds: (ns: bigint) => ns / 1_000_000n,
+	// Floored, not truncated: pre-1970 times keep their millisecond (formats/time-units.ts).
+	timestampFromMicroseconds: microsToMs,
+	timestampFromNanoseconds: nanosToMs,
 	dateFromDays: (days: number) => days,
 	jsonFromBytes: (bytes: Uint8Array) => bytes && decoder.decode(bytes)
 };
