@@ -91,9 +91,9 @@ const STOCKS = Buffer.from(
 /** A row with more fields than the header: the source fails on it (bad rows = fail). */
 const BAD = Buffer.from('symbol,date,price\nIBM,2001-01-01,10\nIBM,2001-02-01,11,12,13\n');
 
-/** Drops `files` on the middle of the canvas (or on `target`). */
+/** Drops `files` on the middle of the canvas, or on the header of node `target`. */
 async function drop(page: Page, files: { name: string; text: string }[], target?: string) {
-	const canvas = target ? card(page, target) : page.getByTestId('canvas-wrap');
+	const canvas = target ? card(page, target).locator('.label') : page.getByTestId('canvas-wrap');
 	const box = (await canvas.boundingBox())!;
 	const dataTransfer = await page.evaluateHandle((list) => {
 		const dt = new DataTransfer();
@@ -157,5 +157,43 @@ test.describe('a failed source never shows another node’s rows', () => {
 		await expect(card(page, 'csv-1')).toHaveCount(0);
 		await drop(page, [{ name: 'bad.csv', text: BAD.toString() }]);
 		await expectOnlyTheError(page);
+	});
+});
+
+test('a file dropped on the node that asks for it fills that node', async ({ page, context }) => {
+	await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+	await newPipeline(page);
+	// A shared pipeline: its CSV source names a local file this page does not have.
+	const at = (x: number) => ({ x, y: 0 });
+	const shared = {
+		version: 1,
+		id: 'shared',
+		name: 'shared',
+		nodes: [
+			{ id: 'prices', kind: 'csv', label: 'Prices', params: { source: 'local:k1/stocks.csv' } },
+			{ id: 'sink', kind: 'table', label: 'Sink', params: {} }
+		].map((n, i) => ({ ...n, position: at(i * 300) })),
+		edges: [{ id: 'e1', from: { node: 'prices', port: 'out' }, to: { node: 'sink', port: 'in' } }]
+	};
+	await page.evaluate((t) => navigator.clipboard.writeText(t), JSON.stringify(shared));
+	await page.locator('.svelte-flow__pane').click({ position: { x: 8, y: 8 } });
+	await page.keyboard.press('ControlOrMeta+V');
+	await expect(page.getByTestId('node-card')).toHaveCount(2);
+	const labelled = (label: string) =>
+		page.getByTestId('node-card').filter({ has: page.locator('.label', { hasText: label }) });
+	const source = labelled('Prices');
+	const id = (await source.getAttribute('data-node-id'))!;
+	await expect(source.getByTestId('dataset-missing')).toContainText(
+		"file 'stocks.csv' must be provided again"
+	);
+
+	await drop(page, [{ name: 'stocks.csv', text: STOCKS.toString() }], id);
+
+	await expect(source.getByTestId('dataset-missing')).toHaveCount(0);
+	await expect(page.getByTestId('node-card')).toHaveCount(2);
+	await expect(source).not.toHaveAttribute('data-status', 'error');
+	await labelled('Sink').click();
+	await expect(page.getByTestId('preview-row-count')).toHaveAttribute('data-rows', '12', {
+		timeout: 20_000
 	});
 });
