@@ -12,6 +12,9 @@
 //      gets one ring per consumer. Capacities come from the memory budget;
 //   4. placement: instance k of a partitioned group on worker k mod W; other stages spread
 //      round-robin in topological order.
+// A node stage whose inputs have an upstream node in common (a self-join, or one source
+// reaching a join by two paths) is marked `sharedUpstream`, so a kernel that reads one input
+// first knows it must buffer the others meanwhile.
 import type { FrameSchema } from '../runtime/batch/types';
 import type { PhysicalPlan, PhysicalRing, PhysicalStage } from '../runtime/scheduler/run';
 import { KERNEL_PREFIX } from '../nodes/catalogue';
@@ -176,7 +179,8 @@ export function buildPhysicalPlan(logical: LogicalPlan, options: CompileOptions)
 					outputSchemas: first.outputSchemas,
 					worker,
 					instance: k,
-					instances: g.instances
+					instances: g.instances,
+					sharedUpstream: sharesUpstream(logical, first)
 				};
 			}
 			g.stages.push(stages.length);
@@ -261,6 +265,26 @@ export function buildPhysicalPlan(logical: LogicalPlan, options: CompileOptions)
 		sinks,
 		edgeRings
 	};
+}
+
+/** Whether two input ports of `node` are fed, by any paths, from one upstream node. */
+export function sharesUpstream(logical: LogicalPlan, node: LogicalNode): boolean {
+	if (node.inputEdges.length < 2) return false;
+	const seen = new Map<string, number>();
+	for (let port = 0; port < node.inputEdges.length; port++) {
+		const stack = [node.inputEdges[port].from.node];
+		const mine = new Set<string>();
+		while (stack.length > 0) {
+			const id = stack.pop()!;
+			if (mine.has(id)) continue;
+			mine.add(id);
+			const first = seen.get(id);
+			if (first !== undefined && first !== port) return true;
+			seen.set(id, port);
+			for (const e of logical.byId.get(id)?.inputEdges ?? []) stack.push(e.from.node);
+		}
+	}
+	return false;
 }
 
 /** Schemas of a partitioned terminal's partial output (its merge stage's input). */

@@ -220,6 +220,77 @@ describe('join', () => {
 		);
 	});
 
+	it('says the build side passed the budget, not that an input stalled, when a slow right source outgrows it', async () => {
+		// The right input brings a batch every 700 ms while the left one waits: two separate
+		// sources, so the join waits for the right input to end and never buffers left rows.
+		const doc = pipeline(
+			[
+				['lg', 'generator', { rows: 200_000, seed: 5, columns: LEFT_COLUMNS }],
+				['rg', 'generator', { rows: 200_000, seed: 6, columns: RIGHT_COLUMNS }],
+				['slow', 'slow', { msPerBatch: 700 }],
+				['j', 'join', { type: 'inner', on: [{ left: 'k', right: 'k' }] }],
+				['tbl', 'table', { limit: 10 }]
+			],
+			[
+				['lg', 'j', 'left'],
+				['rg', 'slow'],
+				['slow', 'j', 'right'],
+				['j', 'tbl']
+			]
+		);
+		const started = startPipeline(doc, pool, {
+			workers: 2,
+			batchRows: 4096,
+			budgetBytes: 1 << 20
+		});
+		const outcome = await started.outcome;
+		expect(outcome.status).toBe('failed');
+		if (outcome.status !== 'failed') return;
+		expect(outcome.failure.message).toMatch(
+			/^join 'Join \(j\)': build side \(right input\) needed [\d.]+ MiB after [\d,]+ rows, more than the memory budget of 1 MiB/
+		);
+		expect(started.run!.leakedBlocks()).toBe(0);
+	});
+
+	it('marks a join whose inputs share an upstream node, and only such a join', () => {
+		const stageOf = (doc: PipelineDocument) => {
+			const { plan } = compile(doc, { workers: 2 });
+			return plan!.stages.find((s) => s.kernel === 'node:join')!;
+		};
+		const on = [{ left: 'id', right: 'id' }];
+		const columns = LEFT_COLUMNS.slice(0, 2);
+		expect(stageOf(joinDoc({ type: 'inner', on })).sharedUpstream).toBe(false);
+		const self = pipeline(
+			[
+				['g', 'generator', { rows: 10, columns }],
+				['j', 'join', { type: 'inner', on }],
+				['tbl', 'table', {}]
+			],
+			[
+				['g', 'j', 'left'],
+				['g', 'j', 'right'],
+				['j', 'tbl']
+			]
+		);
+		expect(stageOf(self).sharedUpstream).toBe(true);
+		// One source reaching the join by two paths, through a filter on one of them.
+		const twoPaths = pipeline(
+			[
+				['g', 'generator', { rows: 10, columns }],
+				['f', 'filter', { expression: 'id > 2' }],
+				['j', 'join', { type: 'inner', on }],
+				['tbl', 'table', {}]
+			],
+			[
+				['g', 'f'],
+				['f', 'j', 'left'],
+				['g', 'j', 'right'],
+				['j', 'tbl']
+			]
+		);
+		expect(stageOf(twoPaths).sharedUpstream).toBe(true);
+	});
+
 	it('compiles two generator sources feeding the two ports of one join stage', () => {
 		const { plan } = compile(joinDoc({ type: 'inner', on: [{ left: 'k', right: 'k' }] }), {
 			workers: 2
@@ -253,7 +324,7 @@ describe('join', () => {
 		await expectBuildFailure(
 			{ type: 'inner', on: [{ left: 'k', right: 'k' }], leftRows: 200_000, rightRows: 200_000 },
 			1 << 20,
-			/^join 'Join \(j\)': build side \(right input\) exceeds the memory budget of 1 MiB after [\d,]+ rows — put the smaller table on the right or raise the budget$/
+			/^join 'Join \(j\)': build side \(right input\) needed 1\.\d MiB after [\d,]+ rows, more than the memory budget of 1 MiB — put the smaller table on the right or raise the budget$/
 		);
 	});
 
@@ -261,7 +332,7 @@ describe('join', () => {
 		await expectBuildFailure(
 			{ type: 'left', on: [{ left: 'k', right: 'k' }], rightRows: 50_000, maxBuildBytes: 64 << 10 },
 			undefined,
-			/^join 'Join \(j\)': build side \(right input\) exceeds the maxBuildBytes limit of 64 KiB after [\d,]+ rows/
+			/^join 'Join \(j\)': build side \(right input\) needed [\d.]+ KiB after [\d,]+ rows, more than the maxBuildBytes limit of 64 KiB/
 		);
 	});
 });

@@ -9,17 +9,17 @@
 // 'blocked' with its cursor saved (the probe row and the next build row of its chain) and
 // resumes there on the same batch.
 //
-// A stalled build side: when one producer feeds both inputs (a self-join, or a source whose
-// rows reach the join by two paths), its left ring fills while the join reads only the right
-// one, the producer waits for room, and the right input never ends. So once the right input
-// has brought nothing for STALL_MS while the left one waits, the kernel reads the left input
-// too, copying its batches into a backlog that it joins as soon as the right input ended (the
-// backlog first, so left rows keep their order). A right input that is merely slow costs only
-// the left rows that arrive meanwhile.
+// One upstream feeding both inputs (a self-join, or a source whose rows reach the join by two
+// paths; the compiler marks such a stage `sharedUpstream`): reading only the right input would
+// let the left ring fill, the upstream wait for room, and the right input never end. So such
+// a join reads both inputs from the start, copying left batches into a backlog that it joins
+// as soon as the right input ended (the backlog first, so left rows keep their order). Inputs
+// from separate sources need no backlog: the left one simply waits.
 //
 // Memory: the build side and the backlog live on this worker's heap, counted (rows, strings,
 // hash table) against the run's budget or the node's `maxBuildBytes`, whichever is smaller;
-// past it the kernel fails with a message naming the node. Single instance (not partitionable).
+// past it the kernel fails with a message naming the node and the bytes it needed. Single
+// instance (not partitionable).
 import type { BatchView } from '../../runtime/contracts';
 import type { Kernel, KernelContext, KernelSetup } from '../../runtime/scheduler/kernel';
 import { BuildTable, JoinKeys, keyMode, type KeyMode } from './join-keys';
@@ -30,9 +30,6 @@ import { sortMessages } from './sort-messages';
 
 export const PROBE = 0;
 export const BUILD = 1;
-
-/** How long the right input may bring nothing, while the left one waits, before the kernel reads the left one anyway. */
-export const STALL_MS = 500;
 
 export interface JoinParams {
 	type: 'inner' | 'left';
@@ -73,11 +70,9 @@ export function joinKernel(setup: KernelSetup): Kernel {
 	let build = new ColumnStore(rightSchema.types);
 	let buildEnded = false;
 	let table: BuildTable | null = null;
-	/** Left rows read while the right input was stalled, joined once it ended. */
+	/** Left rows read before the right input ended (shared upstream only), joined once it did. */
 	let backlog: ColumnStore | null = null;
-	/** When the right input last brought a batch (or the left input was first refused). */
-	let lastBuildAt = -1;
-	let stalled = false;
+	const readBothInputs = setup.sharedUpstream === true;
 
 	// Probe cursor, kept across a 'blocked' answer.
 	let active = false;
@@ -102,8 +97,8 @@ export function joinKernel(setup: KernelSetup): Kernel {
 		if (held <= buildLimit) return;
 		throw new Error(
 			backlog
-				? sortMessages.stalledOverBudget(node, buildLimit, build.rows, backlog.rows)
-				: sortMessages.buildOverBudget(node, buildLimit, build.rows, byParam)
+				? sortMessages.backlogOverBudget(node, held, buildLimit, build.rows, backlog.rows)
+				: sortMessages.buildOverBudget(node, held, buildLimit, build.rows, byParam)
 		);
 	}
 
@@ -180,18 +175,13 @@ export function joinKernel(setup: KernelSetup): Kernel {
 
 	return {
 		wants(port) {
-			if (port === BUILD || buildEnded || stalled) return true;
-			const now = performance.now();
-			if (lastBuildAt < 0) lastBuildAt = now;
-			stalled = now - lastBuildAt > STALL_MS;
-			return stalled;
+			return port === BUILD || buildEnded || readBothInputs;
 		},
 		inputEnded(port) {
 			if (port === BUILD) buildEnded = true;
 		},
 		consume(input, ctx) {
 			if (input.port === BUILD) {
-				lastBuildAt = performance.now();
 				build.append(input.view, input.selection, input.count);
 				checkMemory();
 				return 'more';

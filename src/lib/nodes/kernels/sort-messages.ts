@@ -24,17 +24,32 @@ export const sortMessages = {
 		`${kind} '${node}': input exceeds the memory budget of ${formatBytes(budgetBytes)} after ` +
 		`${formatRows(rows)} rows — raise the budget or filter first`,
 	/** A join's build side holds more than it may. */
-	buildOverBudget: (node: string, limitBytes: number, rows: number, byParam: boolean) =>
-		`join '${node}': build side (right input) exceeds the ` +
-		`${byParam ? 'maxBuildBytes limit' : 'memory budget'} of ${formatBytes(limitBytes)} after ` +
-		`${formatRows(rows)} rows — put the smaller table on the right or raise the ` +
+	buildOverBudget: (
+		node: string,
+		neededBytes: number,
+		limitBytes: number,
+		rows: number,
+		byParam: boolean
+	) =>
+		`join '${node}': build side (right input) needed ${formatBytes(neededBytes)} after ` +
+		`${formatRows(rows)} rows, more than the ${byParam ? 'maxBuildBytes limit' : 'memory budget'} ` +
+		`of ${formatBytes(limitBytes)} — put the smaller table on the right or raise the ` +
 		`${byParam ? 'limit' : 'budget'}`,
-	/** A join read its left input while the right one stalled, and the two outgrew the budget. */
-	stalledOverBudget: (node: string, limitBytes: number, buildRows: number, leftRows: number) =>
-		`join '${node}': its right input stalled while the left one waited (one source feeding ` +
-		`both inputs does this), and the ${formatRows(leftRows)} left rows held meanwhile plus ` +
-		`${formatRows(buildRows)} right rows exceed the memory budget of ${formatBytes(limitBytes)} ` +
-		`— raise the budget, or filter or shrink the right input`,
+	/**
+	 * A join whose inputs share an upstream held its left rows while reading the right input,
+	 * and the two outgrew the budget.
+	 */
+	backlogOverBudget: (
+		node: string,
+		neededBytes: number,
+		limitBytes: number,
+		buildRows: number,
+		leftRows: number
+	) =>
+		`join '${node}': both inputs come from one source, so the ${formatRows(leftRows)} left rows ` +
+		`that arrived while the right input was read are held too: with ${formatRows(buildRows)} ` +
+		`right rows they needed ${formatBytes(neededBytes)}, more than the memory budget of ` +
+		`${formatBytes(limitBytes)} — raise the budget, or filter or shrink the right input`,
 	/** A group-by's groups outgrew its share of the run's memory budget (no spilling yet). */
 	groupsOverBudget: (node: string, groups: number, heldBytes: number, limitBytes: number) =>
 		`group-by '${node}': ${formatRows(groups)} groups need ${formatBytes(heldBytes)}, more than ` +

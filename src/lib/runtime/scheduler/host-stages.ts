@@ -77,7 +77,8 @@ export function hostStages(
 				inputSchemas: s.inputSchemas,
 				outputSchemas: s.outputSchemas,
 				instance: s.instance,
-				instances: s.instances
+				instances: s.instances,
+				sharedUpstream: s.sharedUpstream ?? false
 			});
 		} catch (error) {
 			throw new StageFailed(s.name, errorText(error), null);

@@ -124,6 +124,8 @@ export interface KernelSetup {
 	outputSchemas: FrameSchema[];
 	instance: number;
 	instances: number;
+	/** Inputs share an upstream stage (StageSpec.sharedUpstream); false when absent. */
+	sharedUpstream?: boolean;
 }
 
 export type KernelFactory = (setup: KernelSetup) => Kernel;

@@ -29,6 +29,8 @@ export interface PhysicalStage {
 	worker: number;
 	instance?: number;
 	instances?: number;
+	/** Two of its inputs come from one upstream stage by different paths (see StageSpec). */
+	sharedUpstream?: boolean;
 }
 
 export interface PhysicalRing {
@@ -314,7 +316,8 @@ export function stageSpec(plan: PhysicalPlan, s: PhysicalStage, index: number): 
 		outputSchemas: s.outputSchemas,
 		worker: s.worker,
 		instance: s.instance ?? 0,
-		instances: s.instances ?? 1
+		instances: s.instances ?? 1,
+		sharedUpstream: s.sharedUpstream ?? false
 	};
 }
 

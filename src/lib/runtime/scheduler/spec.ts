@@ -30,6 +30,12 @@ export interface StageSpec {
 	/** Which instance this is, and how many run in parallel (partitioned stages). */
 	instance: number;
 	instances: number;
+	/**
+	 * Two of its inputs are fed, by different paths, from one upstream stage (a self-join): a
+	 * kernel that reads one input to its end first must buffer the others meanwhile, or that
+	 * upstream waits for room on their rings forever.
+	 */
+	sharedUpstream?: boolean;
 }
 
 export interface RunSpec {
