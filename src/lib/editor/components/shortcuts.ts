@@ -104,8 +104,22 @@ export function inField(event: Event): boolean {
 	return target.closest('input, textarea, select, [contenteditable="true"]') !== null;
 }
 
-/** The command `event` asks for, if any. */
+/**
+ * Marks a region whose keys are not the canvas's: dialogs and banners. It is xyflow's own
+ * class, so its Delete/Backspace handler stands down there too.
+ */
+export const KEYS_OWNED = 'nokey';
+
+/** True when the key was pressed in a dialog or a banner, which handle their own keys. */
+export function inKeyOwner(event: Event): boolean {
+	const target = event.target as HTMLElement | null;
+	if (!target || typeof target.closest !== 'function') return false;
+	return target.closest(`.${KEYS_OWNED}, dialog, [role="dialog"], [role="alertdialog"]`) !== null;
+}
+
+/** The command `event` asks for, if any (none for a key pressed in a dialog or a banner). */
 export function commandOf(event: KeyboardEvent): Command | null {
+	if (inKeyOwner(event)) return null;
 	const typing = inField(event);
 	for (const shortcut of SHORTCUTS) {
 		if (typing && !shortcut.inFields) continue;
