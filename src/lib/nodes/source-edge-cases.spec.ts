@@ -102,6 +102,13 @@ describe('the CSV and JSON sources on awkward input', () => {
 		);
 	});
 
+	it('JSON: keeps a value nested 100,000 deep as its JSON text', async () => {
+		const deep = `${'['.repeat(100_000)}"x"${']'.repeat(100_000)}`;
+		const r = await read('json', `{"id":1,"v":[1]}\n{"id":2,"v":${deep}}\n{"id":3,"v":[]}\n`);
+		if (!r.table) throw new Error(r.error);
+		expect(columnValues(r.table!, 'v')).toEqual(['[1]', deep, '[]']);
+	});
+
 	it('JSON: an empty file and a non-JSON file are refused with what is wrong', async () => {
 		expect((await read('json', '  \n')).error).toMatch(/is empty/);
 		expect((await read('json', 'id,name\n1,x\n')).error).toMatch(/should start with \{/);

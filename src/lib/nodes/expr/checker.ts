@@ -39,9 +39,16 @@ const literalText = (c: Checked) => (c.ast as LiteralExpr).value as string;
 const isNumberText = (text: string) => text.trim() !== '' && Number.isFinite(Number(text));
 
 /** The node as a value of `type`: nulls take the type, dates widen to timestamps. */
+/** One `to_ts` per date operand, so `d in (...)` compiles its operand once for every item. */
+const asTimestamp = new WeakMap<TNode, TNode>();
+
 function retype(c: Checked, type: ExprType): TNode {
 	if (c.type === 'null') return constant(type, null);
-	if (c.type === 'date' && type === 'timestamp') return op('timestamp', 'to_ts', c.node);
+	if (c.type === 'date' && type === 'timestamp') {
+		let node = asTimestamp.get(c.node);
+		if (!node) asTimestamp.set(c.node, (node = op('timestamp', 'to_ts', c.node)));
+		return node;
+	}
 	return c.node;
 }
 
@@ -199,7 +206,7 @@ export class Checker {
 
 	private inList(e: InExpr): Checked {
 		const value = this.check(e.value);
-		let result: Checked | undefined;
+		const tests: TNode[] = [];
 		let failed = value.type === 'error';
 		for (const item of e.items) {
 			if (isNullLiteral(item)) {
@@ -209,10 +216,12 @@ export class Checker {
 			}
 			const test = this.compare('==', value, this.check(item), item, item);
 			if (test.type === 'error') failed = true;
-			else result = result ? this.ok(op('bool', 'or', result.node, test.node), e) : test;
+			else tests.push(test.node);
 		}
-		if (failed || !result) return { node: ERROR_NODE, type: 'error', ast: e };
-		return this.ok(e.negated ? op('bool', 'not', result.node) : result.node, e);
+		if (failed || tests.length === 0) return { node: ERROR_NODE, type: 'error', ast: e };
+		// One n-ary node, not a chain of `or`s: a list of 3,000 items nests no deeper than one.
+		const result = tests.length === 1 ? tests[0] : op('bool', 'in', ...tests);
+		return this.ok(e.negated ? op('bool', 'not', result) : result, e);
 	}
 
 	/** The one type a function's values share (if, coalesce, min, max), with operands retyped. */

@@ -26,6 +26,7 @@ import {
 	type CompareOp,
 	type NumFnOp
 } from './exec-num';
+import { NumInSet, StrInSet } from './exec-in';
 import { SelectBool, SelectNum, SelectStr } from './exec-select';
 import { Concat, StrMap, Substring, ToText } from './exec-str';
 import { StrCompare, StrLength, StrPredicate } from './exec-str-match';
@@ -65,6 +66,18 @@ function firstValue(type: ExprType, v: Vec): ConstValue {
 	return decoder.decode(v.bytes.slice(v.offsets[0], v.offsets[1]));
 }
 
+/** `join` over nodes as a balanced binary tree, in order: depth log2(n), not n. */
+function balanced(nodes: Node[], join: (a: Node, b: Node) => Node): Node {
+	let level = nodes;
+	while (level.length > 1) {
+		const next: Node[] = [];
+		for (let i = 0; i + 1 < level.length; i += 2) next.push(join(level[i], level[i + 1]));
+		if (level.length % 2 === 1) next.push(level[level.length - 1]);
+		level = next;
+	}
+	return level[0];
+}
+
 export class Compiler {
 	private readonly built = new Map<TNode, Node>();
 	private readonly columns = new Map<number, Node>();
@@ -95,11 +108,48 @@ export class Compiler {
 			}
 			return col;
 		}
+		if (t.op === 'in') return this.fold(type, ...this.inList(t.args));
 		const args = t.args.map((a) => this.build(a));
-		const node = this.operator(t.op, type, args, t.args);
-		if (!args.every(isConst)) return node;
+		return this.fold(type, this.operator(t.op, type, args, t.args), args);
+	}
+
+	/** `node` itself, or its value as a constant when all its inputs are constants. */
+	private fold(type: ExprType, node: Node, inputs: Node[]): Node {
+		if (!inputs.every(isConst)) return node;
 		const v = node.run({ epoch: nextEpoch(), n: 1, columns: [] });
 		return constNode(type, firstValue(type, v));
+	}
+
+	/**
+	 * `x in (...)` from its `x == item` tests: one set lookup when every item is a non-null
+	 * constant, else a balanced tree of `or`s (depth log2 of the list, so long lists cannot
+	 * overflow the stack). Returns the node and the inputs that decide whether it folds.
+	 */
+	private inList(tests: TNode[]): [Node, Node[]] {
+		const first = tests[0];
+		const value = first.k === 'op' && first.op === 'eq' ? first.args[0] : undefined;
+		const sameValue = tests.every((t) => t.k === 'op' && t.op === 'eq' && t.args[0] === value);
+		const f = value && family(value.type as ExprType);
+		if (value && sameValue && f !== 'bool') {
+			const items = tests.map((t) => this.build((t as { args: TNode[] }).args[1]));
+			const constants = items.every((i) => isConst(i) && i.value !== null);
+			if (constants) {
+				const x = this.build(value);
+				const node =
+					f === 'num'
+						? new NumInSet(
+								x as NumNode,
+								items.map((i) => (i as ConstNum).value as number)
+							)
+						: new StrInSet(
+								x as StrNode,
+								items.map((i) => (i as ConstStr).utf8)
+							);
+				return [node, [x]];
+			}
+		}
+		const built = tests.map((t) => this.build(t));
+		return [balanced(built, (a, b) => new Logic('or', a as BoolNode, b as BoolNode)), built];
 	}
 
 	private operator(op: string, type: ExprType, args: Node[], typed: TNode[]): Node {
@@ -150,7 +200,8 @@ export class Compiler {
 			case 'if':
 				return this.select(type, a as BoolNode, b, c);
 			case 'coalesce':
-				return args.slice(1).reduce((acc, next) => this.select(type, null, acc, next), a);
+				// coalesce(a, b, c, d) = coalesce(coalesce(a, b), coalesce(c, d)): shallow for any count.
+				return balanced(args, (x, y) => this.select(type, null, x, y));
 			case 'round':
 			case 'pow':
 			case 'min':

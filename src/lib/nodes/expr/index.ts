@@ -27,10 +27,11 @@
 // otherwise null stays null); `not null` is null; `is null` / `is not null` are never null;
 // `if(c, a, b)` takes b when c is null; coalesce returns its first non-null argument;
 // `x in (a, b)` is true if x equals one of them, null if x is null, false otherwise (a null
-// literal in the list is refused). A filter keeps rows whose predicate is true: false and null
-// drop the row. Division or modulo by zero, sqrt of a negative number, log of zero or less and a
-// pow that is not a number are null. Other float results (Infinity, NaN from NaN input) are
-// values; NaN compares unequal to everything.
+// literal in the list is refused; a list of constants is one set lookup per row, of any length).
+// A filter keeps rows whose predicate is true: false and null drop the row. Division or modulo
+// by zero, sqrt of a negative number, log of zero or less and a pow that is not a number are
+// null. Other float results (Infinity, NaN from NaN input) are values; NaN compares unequal to
+// everything.
 //
 // Functions: see FUNCTIONS (./functions.ts) for signatures. length counts code points;
 // substring(s, start, len) counts code points from 1 and clips to the string (start 0, len 3

@@ -25,6 +25,8 @@ export type OpName =
 	| 'not'
 	| 'isnull'
 	| 'isnotnull'
+	/** `x in (a, b, ...)`: true when any argument (each an `eq` test of x) is; n-ary, never nested */
+	| 'in'
 	/** date (days) -> timestamp (ms) */
 	| 'to_ts'
 	/** any value -> its text, for concat */

@@ -8,6 +8,7 @@
 import type { BatchView, ColumnType, ColumnView } from '../../runtime/contracts';
 import { valuesView } from '../../runtime/batch/bits';
 import { fixedValueBytes, NUMBER_INT_RANGES, type FrameSchema } from '../../runtime/batch/types';
+import { jsonText } from './json-text';
 import { msFloor } from './time-units';
 
 const DAY_MS = 86_400_000;
@@ -56,8 +57,7 @@ export function coerce(
 		case 'utf8':
 			if (typeof value === 'string') return value;
 			if (value instanceof Date) return value.toISOString();
-			if (typeof value === 'object')
-				return JSON.stringify(value, (_k, x) => (typeof x === 'bigint' ? `${x}` : x));
+			if (typeof value === 'object') return jsonText(value);
 			return String(value);
 		case 'bool':
 			if (typeof value === 'boolean') return value;
