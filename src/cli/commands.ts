@@ -24,7 +24,7 @@ import {
 	startProgress,
 	type ProgressStream
 } from './progress';
-import { outFormat, pickSink, writeResultFile } from './out-file';
+import { outFormat, pickSink, writeResultFile, WriteStopped } from './out-file';
 import { renderResult } from './results';
 import { formatCount } from './text-table';
 
@@ -190,6 +190,10 @@ export async function runCommand(options: CliOptions, io: CliIo): Promise<number
 			stopProgress = startProgress(io.progress, () => run.metrics.snapshot(), sources);
 
 		const outcome = await started.outcome;
+		// A Ctrl-C that came after the last stage finished found nothing left to cancel: the
+		// command is still the user's to stop, so it ends cancelled all the same (below, and
+		// between the chunks of --out).
+		const cancelledAt = () => ((performance.now() - t0) / 1000).toFixed(2);
 		stopProgress();
 		stopSampling();
 		const last = run.metrics.snapshot();
@@ -203,7 +207,7 @@ export async function runCommand(options: CliOptions, io: CliIo): Promise<number
 				last,
 				startedAt,
 				durationMs: elapsedMs,
-				status: outcome.status,
+				status: interrupted && outcome.status === 'done' ? 'cancelled' : outcome.status,
 				pipeline: doc.name
 			});
 			try {
@@ -214,6 +218,10 @@ export async function runCommand(options: CliOptions, io: CliIo): Promise<number
 			}
 		}
 
+		if (interrupted && outcome.status === 'done') {
+			io.err(`cancelled after ${cancelledAt()} s`);
+			return EXIT.INTERRUPTED;
+		}
 		switch (outcome.status) {
 			case 'done': {
 				if (options.outFile !== undefined && out !== null) {
@@ -226,11 +234,16 @@ export async function runCommand(options: CliOptions, io: CliIo): Promise<number
 						const bytes = await writeResultFile(
 							options.outFile,
 							out.format,
-							outcome.results.get(picked.id)
+							outcome.results.get(picked.id),
+							() => interrupted
 						);
 						if (!options.quiet)
 							io.err(`wrote ${formatCount(bytes)} bytes of ${out.format} to '${options.outFile}'`);
 					} catch (error) {
+						if (error instanceof WriteStopped) {
+							io.err(`cancelled after ${cancelledAt()} s; '${options.outFile}' was not written`);
+							return EXIT.INTERRUPTED;
+						}
 						io.err(`error: cannot write '${options.outFile}': ${errorText(error)}`);
 						return EXIT.FAILED;
 					}
@@ -256,7 +269,7 @@ export async function runCommand(options: CliOptions, io: CliIo): Promise<number
 				return EXIT.FAILED;
 			}
 			case 'cancelled':
-				io.err(`cancelled after ${(elapsedMs / 1000).toFixed(2)} s`);
+				io.err(`cancelled after ${cancelledAt()} s`);
 				return EXIT.INTERRUPTED;
 			case 'invalid':
 				splitDiagnostics(outcome.diagnostics, doc).errors.forEach((line) => io.err(line));

@@ -3,6 +3,7 @@
 // so a large collect result is never turned into one giant string. With several sinks, `--sink`
 // names the one to write (by node id or label).
 import { createWriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { once } from 'node:events';
 import type { PipelineDocument } from '../lib/graph/document';
 import { EXPORT_FORMATS, exportResult, formatOfFile, type ExportFormat } from '../lib/io/export';
@@ -47,11 +48,22 @@ export function pickSink(
 	};
 }
 
-/** Writes `result` to `file` as `format`; resolves with the bytes written. */
+/** Thrown by writeResultFile when `stopped()` turned true: the partial file is removed. */
+export class WriteStopped extends Error {
+	constructor(file: string) {
+		super(`stopped writing '${file}'`);
+	}
+}
+
+/**
+ * Writes `result` to `file` as `format`; resolves with the bytes written. `stopped` is asked
+ * before each chunk: once it is true (Ctrl-C) the file is removed and WriteStopped thrown.
+ */
 export async function writeResultFile(
 	file: string,
 	format: ExportFormat,
-	result: unknown
+	result: unknown,
+	stopped: () => boolean = () => false
 ): Promise<number> {
 	const stream = createWriteStream(file);
 	const failed = once(stream, 'error').then(([error]) => {
@@ -60,11 +72,20 @@ export async function writeResultFile(
 	let bytes = 0;
 	try {
 		for await (const chunk of exportResult(format, result)) {
+			if (stopped()) {
+				stream.destroy();
+				await rm(file, { force: true });
+				throw new WriteStopped(file);
+			}
 			bytes += chunk.byteLength;
 			if (!stream.write(chunk)) await Promise.race([once(stream, 'drain'), failed]);
 		}
 		stream.end();
 		await Promise.race([once(stream, 'finish'), failed]);
+		if (stopped()) {
+			await rm(file, { force: true });
+			throw new WriteStopped(file);
+		}
 	} finally {
 		stream.destroy();
 	}
