@@ -1,5 +1,5 @@
 // Share links: the whole pipeline in the URL fragment; opened in a fresh browser it shows the
-// same document and runs nothing (no worker, no dataset request) until "Trust and run".
+// same document and runs nothing (no worker, no dataset request) until "Trust and preview".
 import { expect, test, type Page, type Request } from './support/test';
 import { readFileSync } from 'node:fs';
 
@@ -32,7 +32,7 @@ async function shareCsvExample(page: Page): Promise<string> {
 	return link;
 }
 
-test('a shared link opens the same pipeline inert, and only "Trust and run" runs it', async ({
+test('a shared link opens the same pipeline inert, and only "Trust and preview" runs it', async ({
 	browser
 }) => {
 	const author = await browser.newContext();
@@ -81,6 +81,34 @@ test('a shared link opens the same pipeline inert, and only "Trust and run" runs
 	await expect(page.getByTestId('save-status')).toHaveText('Saved');
 	await page.getByTestId('library-button').click();
 	await expect(page.getByTestId('library-item')).toHaveText(/Cities from Ann/);
+	await reader.close();
+});
+
+test('"Trust and preview" says it previews, runs no full run, and leaves ▶ Run one click away', async ({
+	browser
+}) => {
+	const author = await browser.newContext();
+	const link = await shareCsvExample(await author.newPage());
+	await author.close();
+
+	const reader = await browser.newContext();
+	const page = await reader.newPage();
+	await page.goto(link);
+	const trust = page.getByTestId('trust-button');
+	await expect(trust).toHaveText('Trust and preview');
+	await trust.click();
+	await expect(page.getByTestId('preview-body')).toHaveAttribute('data-fresh', 'true', {
+		timeout: 20_000
+	});
+	// What the button said: previews only, no full run.
+	await expect(page.getByTestId('run-outcome')).toHaveCount(0);
+	await expect(page.getByTestId('share-banner')).toContainText('▶ Run streams the whole dataset');
+	const run = page.getByTestId('run-button');
+	await expect(run).toBeEnabled();
+	await run.click();
+	await expect(page.getByTestId('run-outcome')).toHaveAttribute('data-status', 'done', {
+		timeout: 30_000
+	});
 	await reader.close();
 });
 

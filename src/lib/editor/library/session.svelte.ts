@@ -37,7 +37,7 @@ export class LibrarySession {
 	libraryId = $state<string | null>(null);
 	/** From a link and not kept: never saved until "Keep in library". */
 	shared = $state(false);
-	/** False while a shared pipeline waits for "Trust and run": no engine, no fetch. */
+	/** False while a shared pipeline waits for "Trust and preview": no engine, no fetch. */
 	trusted = $state(true);
 	readOnly = $state(false);
 	/** Set when another tab has the pipeline this tab just opened: asks read-only or take over. */
@@ -52,7 +52,7 @@ export class LibrarySession {
 	changes = $state(0);
 	readonly toasts = new Toasts();
 	readonly store: PipelineStore | null;
-	/** Called by "Trust and run" to start the engine. */
+	/** Called by "Trust and preview" to start the engine. */
 	ontrust: (() => void) | null = null;
 
 	#lineage: Lineage;
@@ -176,7 +176,7 @@ export class LibrarySession {
 		}
 	}
 
-	/** "Trust and run": the engine starts and the pipeline previews. */
+	/** "Trust and preview": the engine starts and the pipeline previews (▶ Run is the user's). */
 	trust(): void {
 		this.trusted = true;
 		this.ontrust?.();
