@@ -1,16 +1,18 @@
 // The editor's commands as the toolbar, the keyboard and the clipboard events call them: each
 // is one call into PipelineState (or the engine) plus what the user sees (a notice, a view fit).
 
+import type { FitViewOptions } from '@xyflow/svelte';
 import type { PipelineDocument } from '../../graph/document';
 import { emptyDocument } from '../../graph/document';
 import type { PipelineState } from '../state/pipeline.svelte';
 import type { EditorUi } from './editor-ui.svelte';
+import { FIT_VIEW } from './fit-view';
 import { fetchExample } from './examples';
 import type { Command } from './shortcuts';
 
 /** What the actions need of the canvas (xyflow's useSvelteFlow). */
 export interface ViewPort {
-	fitView(options?: { padding?: number; maxZoom?: number; duration?: number }): Promise<boolean>;
+	fitView(options?: FitViewOptions): Promise<boolean>;
 }
 
 /** What the actions need of the engine: run and stop. */
@@ -20,7 +22,7 @@ export interface Runner {
 	stop(): void;
 }
 
-const FIT = { padding: 0.2, maxZoom: 1 };
+const FIT = FIT_VIEW;
 
 export class EditorActions {
 	runner: Runner | null = null;

@@ -54,8 +54,16 @@ export function parseLocalSource(source: string): { id: string; name: string } |
 
 /** The message of a local file source whose file this page does not have. */
 export function localFileMissing(name: string): string {
-	return `file '${name}' must be provided again: a local file is not saved in the pipeline — drop it on the node or pick it with “Replace file…”`;
+	return `${localFileNeeded(name)}: a local file is not saved in the pipeline — drop it on the node or pick it with “${CHOOSE_FILE}”`;
 }
+
+/** The short form of `localFileMissing`, for the line on the node's card. */
+export function localFileNeeded(name: string): string {
+	return `file '${name}' must be provided again`;
+}
+
+/** The label of the button that provides a local file again. */
+export const CHOOSE_FILE = 'Choose file…';
 
 const blobs = new Map<string, Blob>();
 
