@@ -3,12 +3,12 @@
 import type { ColumnType } from '../lib/runtime/contracts';
 import type { StatisticsResult } from '../lib/nodes/statistics';
 import type { Cell, TableResult } from '../lib/nodes/table';
+import { valueText } from '../lib/runtime/batch/value-text';
 import { formatCount, formatNumber, textTable, type TextColumn } from './text-table';
 
 /** Rows of a table sink printed; the rest are counted. */
 export const PRINTED_ROWS = 20;
 
-const DAY_MS = 86_400_000;
 /** Most frequent values shown per statistics row. */
 const TOP_VALUES = 3;
 const TEMPORAL: ReadonlySet<string> = new Set(['date32', 'timestamp']);
@@ -60,18 +60,12 @@ export function resultRowCount(result: unknown): number | null {
 /** One cell of a table sink as text, by its column type. */
 export function cellText(value: Cell, type: ColumnType): string {
 	if (value === null) return 'null';
-	if (typeof value === 'number') {
-		if (type === 'timestamp') return isoTime(value).replace('.000Z', 'Z');
-		if (type === 'date32') return isoTime(value * DAY_MS).slice(0, 10);
-		return formatNumber(value);
-	}
+	if (type === 'timestamp') return valueText(type, value).replace('.000Z', 'Z');
+	if (type === 'date32') return valueText(type, value);
+	// 64-bit integers beyond 2^53 come as bigints: printed exact, grouped like other numbers.
+	if (typeof value === 'bigint') return value.toLocaleString('en-US');
+	if (typeof value === 'number') return formatNumber(value);
 	return String(value);
-}
-
-/** ISO text of ms since the epoch; the number itself when out of Date's range. */
-function isoTime(ms: number): string {
-	const date = new Date(Math.round(ms));
-	return Number.isNaN(date.getTime()) ? String(ms) : date.toISOString();
 }
 
 function plural(n: number, word: string): string {

@@ -4,16 +4,17 @@
 // a null, and so is every string the CSV reader would take for null ("NA", "null", "N/A", ...:
 // its default null tokens; a quoted field is always text). A one-column record whose value is
 // null would be a blank line, which readers skip, so it is written as the token NA. Dates are
-// ISO (2024-05-01), timestamps ISO in UTC (2024-05-01T10:00:00.000Z), int64 and uint64 exact,
-// floats as the shortest text that reads back to the same value (-0 included), bools
+// ISO (2024-05-01, +012000-01-01 outside years 0000-9999), timestamps ISO in UTC
+// (2024-05-01T10:00:00.000Z), int64 and uint64 exact, floats as the shortest text that reads
+// back to the same value (-0 included): runtime/batch/value-text.ts, shared by every text
+// output; bools
 // true/false. Types are not carried: strings that look like numbers or dates are written as
 // they are, and read back as strings when the reader is given the column's type (`types`).
 import type { ColumnView } from '../runtime/contracts';
 import { valueAt } from '../runtime/batch/values';
+import { valueText } from '../runtime/batch/value-text';
 import { DEFAULT_NULL_VALUES } from '../nodes/csv';
 import type { ExportInput } from './export-input';
-
-const DAY_MS = 86_400_000;
 
 export interface CsvExportOptions {
 	delimiter?: string;
@@ -31,11 +32,6 @@ function quoted(text: string, delimiter: string): string {
 	return needs ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
-function isoTime(ms: number): string {
-	const date = new Date(ms);
-	return Number.isNaN(date.getTime()) ? String(ms) : date.toISOString();
-}
-
 /** One field of a CSV record. */
 export function csvField(col: ColumnView, row: number, delimiter: string): string {
 	const value = valueAt(col, row);
@@ -43,15 +39,8 @@ export function csvField(col: ColumnView, row: number, delimiter: string): strin
 	switch (col.type) {
 		case 'utf8':
 			return quoted(value as string, delimiter);
-		case 'date32':
-			return isoTime((value as number) * DAY_MS).slice(0, 10);
-		case 'timestamp':
-			return isoTime(Number(value));
-		case 'float32':
-		case 'float64':
-			return Object.is(value, -0) ? '-0' : String(value);
 		default:
-			return String(value);
+			return valueText(col.type, value);
 	}
 }
 

@@ -17,6 +17,7 @@ import type { ColumnType, ColumnView } from '../runtime/contracts';
 import { valuesView } from '../runtime/batch/bits';
 import { NUMBER_INT_RANGES } from '../runtime/batch/types';
 import { valueAt } from '../runtime/batch/values';
+import { civilFromDays, formatDate, formatTimestamp } from '../runtime/batch/value-text';
 import { columnIndex } from './schema-util';
 import { COLUMN_TYPE_CHOICES, type NodeDefinition, type NodeProblem } from './types';
 
@@ -65,41 +66,10 @@ export function daysFromCivil(y: number, m: number, d: number): number {
 	return era * 146097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719468;
 }
 
-export function civilFromDays(days: number): [number, number, number] {
-	const z = days + 719468;
-	const era = Math.floor(z / 146097);
-	const doe = z - era * 146097;
-	const yoe = Math.floor(
-		(doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365
-	);
-	const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-	const mp = Math.floor((5 * doy + 2) / 153);
-	const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
-	const m = mp < 10 ? mp + 3 : mp - 9;
-	return [yoe + era * 400 + (m <= 2 ? 1 : 0), m, d];
-}
-
-const pad = (n: number, width: number) => String(n).padStart(width, '0');
-
-export function formatDate(days: number): string {
-	const [y, m, d] = civilFromDays(days);
-	const year = y < 0 ? `-${pad(-y, 4)}` : pad(y, 4);
-	return `${year}-${pad(m, 2)}-${pad(d, 2)}`;
-}
-
-export function formatTimestamp(ms: number): string {
-	const days = Math.floor(ms / DAY_MS);
-	let rest = ms - days * DAY_MS;
-	const h = Math.floor(rest / 3_600_000);
-	rest -= h * 3_600_000;
-	const mi = Math.floor(rest / 60_000);
-	rest -= mi * 60_000;
-	const s = Math.floor(rest / 1000);
-	return `${formatDate(days)}T${pad(h, 2)}:${pad(mi, 2)}:${pad(s, 2)}.${pad(rest - s * 1000, 3)}Z`;
-}
+export { civilFromDays, formatDate, formatTimestamp };
 
 const ISO =
-	/^([+-]?\d{4,6})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+	/^([+-]?\d{4,9})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 
 /** Milliseconds since the epoch of an ISO date or date-time (UTC unless a zone is given). */
 export function parseIsoMs(text: string): number | null {
@@ -155,7 +125,7 @@ function numeric(x: Value, from: ColumnType, to: ColumnType): number | bigint | 
 
 function toText(x: Value, from: ColumnType): string {
 	if (from === 'date32') return formatDate(x as number);
-	if (from === 'timestamp') return formatTimestamp(Number(x));
+	if (from === 'timestamp') return formatTimestamp(x as number | bigint);
 	return String(x);
 }
 

@@ -10,19 +10,24 @@ const params = v.object({
 });
 type Params = v.InferOutput<typeof params>;
 
-export type Cell = number | string | boolean | null;
+export type Cell = number | bigint | string | boolean | null;
 
 export interface TableResult {
 	kind: 'table';
 	schema: FrameSchema;
-	/** First `limit` rows, row-major; int64 and timestamps as numbers (ms for timestamps). */
+	/**
+	 * First `limit` rows, row-major; int64, uint64 and timestamps (ms) as numbers while a double
+	 * holds them exactly (|v| <= 2^53), else as bigints: print them with value-text.ts.
+	 */
 	rows: Cell[][];
 	total: number;
 }
 
-/** A value as the table shows it: bigint becomes a number (exact up to 2^53). */
+/** A value as the table keeps it: a bigint becomes a number when that is exact. */
 export function cell(value: number | bigint | boolean | string | null): Cell {
-	return typeof value === 'bigint' ? Number(value) : value;
+	if (typeof value !== 'bigint') return value;
+	const n = Number(value);
+	return Number.isSafeInteger(n) ? n : value;
 }
 
 function tableKernel({ params: raw, inputSchemas }: KernelSetup): Kernel {

@@ -222,38 +222,62 @@ function isLeap(year: number): boolean {
 
 const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
-/** `YYYY-MM-DD` at buf[start..start+10) → days since the epoch; NaN if not a real date. */
-function dateAt(buf: Uint8Array, start: number): number {
-	if (buf[start + 4] !== MINUS || buf[start + 7] !== MINUS) return NaN;
-	const year = digitsAt(buf, start, 4);
-	const month = digitsAt(buf, start + 5, 2);
-	const day = digitsAt(buf, start + 8, 2);
-	if (year < 0 || month < 1 || month > 12 || day < 1) return NaN;
+/** Bytes the last dateAt call read. */
+let dateLength = 0;
+const INT32_MAX = 2147483647;
+
+/**
+ * A date at buf[start..end): `YYYY-MM-DD`, or with an expanded year (a sign and 4 to 9 digits:
+ * `+012000-01-01`, `-000044-03-15`, as value-text.ts writes years outside 0000-9999) → days
+ * since the epoch, setting dateLength; NaN if it is not a real date.
+ */
+function dateAt(buf: Uint8Array, start: number, end: number): number {
+	let i = start;
+	const signed = i < end && (buf[i] === PLUS || buf[i] === MINUS);
+	if (signed) i++;
+	const yearStart = i;
+	while (i < end && i - yearStart < 10 && (buf[i] - ZERO) >>> 0 <= 9) i++;
+	const digits = i - yearStart;
+	if (digits < 4 || digits > 9 || (digits > 4 && !signed)) return NaN;
+	if (i + 6 > end || buf[i] !== MINUS || buf[i + 3] !== MINUS) return NaN;
+	const magnitude = digitsAt(buf, yearStart, digits);
+	const year = signed && buf[start] === MINUS ? -magnitude : magnitude;
+	const month = digitsAt(buf, i + 1, 2);
+	const day = digitsAt(buf, i + 4, 2);
+	if (magnitude < 0 || month < 1 || month > 12 || day < 1) return NaN;
 	const days = month === 2 && isLeap(year) ? 29 : MONTH_DAYS[month - 1];
-	return day > days ? NaN : daysFromCivil(year, month, day);
+	if (day > days) return NaN;
+	dateLength = i + 6 - start;
+	return daysFromCivil(year, month, day);
 }
 
-/** `YYYY-MM-DD` → days since 1970-01-01 (date32); NaN otherwise. */
+/** `YYYY-MM-DD` (or an expanded year) → days since 1970-01-01 (date32); NaN otherwise. */
 export function parseDateBytes(buf: Uint8Array, start: number, end: number): number {
-	return end - start === 10 ? dateAt(buf, start) : NaN;
+	const days = dateAt(buf, start, end);
+	if (days !== days || dateLength !== end - start) return NaN;
+	return days >= -INT32_MAX - 1 && days <= INT32_MAX ? days : NaN;
 }
 
 /**
- * `YYYY-MM-DD[T| ]HH:MM:SS[.fraction][Z|+HH:MM|-HH:MM]` or a bare `YYYY-MM-DD` → ms since the
- * epoch (UTC when no offset is given; the fraction is truncated to ms); NaN otherwise.
+ * `YYYY-MM-DD[T| ]HH:MM:SS[.fraction][Z|+HH:MM|-HH:MM]` or a bare `YYYY-MM-DD` (years as in
+ * parseDateBytes) → ms since the epoch (UTC when no offset is given; the fraction is truncated
+ * to ms, which floors: it counts forward from a whole second); NaN otherwise, and NaN beyond
+ * ±2^53 ms, where a double is no longer exact.
  */
 export function parseTimestampBytes(buf: Uint8Array, start: number, end: number): number {
-	if (end - start === 10) return dateAt(buf, start) * 86400000; // a bare date is midnight UTC
-	if (end - start < 19) return NaN;
-	const sep = buf[start + 10];
+	const days = dateAt(buf, start, end);
+	if (days !== days) return NaN;
+	const at = start + dateLength;
+	if (at === end) return exactMs(days * 86400000); // a bare date is midnight UTC
+	if (end - at < 9) return NaN;
+	const sep = buf[at];
 	if (sep !== 84 && sep !== 32) return NaN;
-	const days = dateAt(buf, start);
-	const hh = digitsAt(buf, start + 11, 2);
-	const mm = digitsAt(buf, start + 14, 2);
-	const ss = digitsAt(buf, start + 17, 2);
-	if (days !== days || buf[start + 13] !== 58 || buf[start + 16] !== 58) return NaN;
+	const hh = digitsAt(buf, at + 1, 2);
+	const mm = digitsAt(buf, at + 4, 2);
+	const ss = digitsAt(buf, at + 7, 2);
+	if (buf[at + 3] !== 58 || buf[at + 6] !== 58) return NaN;
 	if (hh < 0 || hh > 23 || mm < 0 || mm > 59 || ss < 0 || ss > 59) return NaN;
-	let i = start + 19;
+	let i = at + 9;
 	let ms = 0;
 	if (i < end && buf[i] === DOT) {
 		const first = ++i;
@@ -275,5 +299,9 @@ export function parseTimestampBytes(buf: Uint8Array, start: number, end: number)
 		i = end;
 	}
 	if (i !== end) return NaN;
-	return days * 86400000 + ((hh * 60 + mm - offsetMinutes) * 60 + ss) * 1000 + ms;
+	return exactMs(days * 86400000 + ((hh * 60 + mm - offsetMinutes) * 60 + ss) * 1000 + ms);
+}
+
+function exactMs(ms: number): number {
+	return Number.isSafeInteger(ms) ? ms : NaN;
 }

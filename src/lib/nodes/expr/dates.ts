@@ -97,28 +97,5 @@ export function parseTimestampLiteral(text: string): number | undefined {
 	return daysFromCivil(year, month, day) * MS_PER_DAY + ((h * 60 + min) * 60 + s) * 1000 + ms;
 }
 
-const pad = (v: number, width: number): string => String(v).padStart(width, '0');
-
-function formatYear(year: number): string {
-	if (year >= 0 && year <= 9999) return pad(year, 4);
-	return (year < 0 ? '-' : '+') + pad(Math.abs(year), 6);
-}
-
-/** "YYYY-MM-DD" of a day number. */
-export function formatDate(days: number): string {
-	const c = civil(Math.floor(days));
-	return `${formatYear(c.year)}-${pad(c.month, 2)}-${pad(c.day, 2)}`;
-}
-
-/** "YYYY-MM-DDTHH:MM:SS.sssZ" of a millisecond timestamp (UTC). */
-export function formatTimestamp(ms: number): string {
-	const days = Math.floor(ms / MS_PER_DAY);
-	let rest = ms - days * MS_PER_DAY;
-	const h = Math.floor(rest / MS_PER_HOUR);
-	rest -= h * MS_PER_HOUR;
-	const min = Math.floor(rest / 60_000);
-	rest -= min * 60_000;
-	const s = Math.floor(rest / 1000);
-	const milli = Math.floor(rest - s * 1000);
-	return `${formatDate(days)}T${pad(h, 2)}:${pad(min, 2)}:${pad(s, 2)}.${pad(milli, 3)}Z`;
-}
+// Dates and timestamps as text: the one formatter of every text output.
+export { formatDate, formatTimestamp } from '../../runtime/batch/value-text';

@@ -3,6 +3,7 @@
 // any type. int64, uint64 and timestamp are read as JS numbers (exact up to 2^53).
 import type { ColumnType, ColumnView } from '../../runtime/contracts';
 import { isNullAt, valueAt } from '../../runtime/batch/values';
+import { valueText } from '../../runtime/batch/value-text';
 
 const DAY_MS = 86_400_000;
 
@@ -23,7 +24,5 @@ export function numberAt(col: ColumnView, row: number): number | null {
 export function labelAt(col: ColumnView, row: number): string | null {
 	const value = valueAt(col, row);
 	if (value === null) return null;
-	if (col.type === 'date32') return new Date(Number(value) * DAY_MS).toISOString().slice(0, 10);
-	if (col.type === 'timestamp') return new Date(Number(value)).toISOString();
-	return String(value);
+	return valueText(col.type, value);
 }

@@ -30,6 +30,7 @@
 //
 // Staleness: the rows are those of the first batch popped after the request. Allocation: the
 // worker allocates the payload's rows and JSON once per peek; nothing per batch otherwise.
+import { valueText } from '../batch/value-text';
 import type { FrameSchema } from '../batch/types';
 import { valueAt } from '../batch/values';
 import type { BatchView } from '../contracts';
@@ -94,11 +95,7 @@ export function samplePayload(
 
 function jsonValue(v: number | bigint | boolean | string | null, type: string): unknown {
 	if (v === null) return null;
-	if (type === 'date32') return new Date(Number(v) * 86_400_000).toISOString().slice(0, 10);
-	if (type === 'timestamp') {
-		const ms = Number(v);
-		return Number.isFinite(ms) && Math.abs(ms) < 8.64e15 ? new Date(ms).toISOString() : String(v);
-	}
+	if (type === 'date32' || type === 'timestamp') return valueText(type, v);
 	if (typeof v === 'bigint') return v.toString();
 	if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
 	return v;
