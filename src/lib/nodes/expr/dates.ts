@@ -16,21 +16,6 @@ export function daysFromCivil(year: number, month: number, day: number): number 
 	return era * 146097 + doe - 719468;
 }
 
-/** Day of the era's March-based year, shared by the three part functions below. */
-function civil(days: number): { year: number; month: number; day: number } {
-	const z = days + 719468;
-	const era = Math.floor(z / 146097);
-	const doe = z - era * 146097;
-	const yoe = Math.floor(
-		(doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365
-	);
-	const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-	const mp = Math.floor((5 * doy + 2) / 153);
-	const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
-	const month = mp < 10 ? mp + 3 : mp - 9;
-	return { year: yoe + era * 400 + (month <= 2 ? 1 : 0), month, day };
-}
-
 /** Writes year, month (1..12), day (1..31) or hour (0..23) of each day/ms value into `out`. */
 export function datePart(
 	part: 'year' | 'month' | 'day' | 'hour',
