@@ -6,10 +6,19 @@ import { Run, type RunOutcome } from '../runtime/scheduler/run';
 import type { WorkerPool } from '../runtime/scheduler/worker-pool';
 import { compile, type CompileResult } from './index';
 import type { CompileOptions } from './physical';
+import { sourceReportsOf } from './source-reports';
+import type { SourceReport } from '../runtime/source-report';
 
 export type PipelineOutcome =
 	| { status: 'invalid'; diagnostics: Diagnostic[] }
-	| { status: 'done'; results: Map<string, unknown>; elapsedMs: number; compiled: CompileResult }
+	| {
+			status: 'done';
+			results: Map<string, unknown>;
+			/** Each source node's report of what it skipped, nulled or could not read (or null). */
+			reports: Map<string, SourceReport | null>;
+			elapsedMs: number;
+			compiled: CompileResult;
+	  }
 	| Exclude<RunOutcome, { status: 'done' }>;
 
 export interface StartedPipeline {
@@ -39,7 +48,8 @@ export function startPipeline(
 		if (o.status !== 'done') return o;
 		const results = new Map<string, unknown>();
 		for (const [node, stage] of plan.sinks) results.set(node, o.results.get(stage));
-		return { status: 'done', results, elapsedMs: o.elapsedMs, compiled };
+		const reports = sourceReportsOf(plan, o.reports);
+		return { status: 'done', results, reports, elapsedMs: o.elapsedMs, compiled };
 	});
 	return { run, compiled, outcome };
 }

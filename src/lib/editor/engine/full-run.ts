@@ -23,6 +23,8 @@ import {
 	type SourceBytes
 } from './source-progress';
 import type { ByteProgress } from '../../runtime/metrics/rates';
+import type { SourceReport } from '../../runtime/source-report';
+import { sourceReportsOf } from '../../compiler/source-reports';
 
 export interface RunProgress {
 	/** Rows the sources have produced so far. */
@@ -50,7 +52,14 @@ export interface RunCounters {
 }
 
 export type FullRunOutcome =
-	| { status: 'done'; results: Map<string, unknown>; elapsedMs: number; progress: RunProgress }
+	| {
+			status: 'done';
+			results: Map<string, unknown>;
+			/** Each source node's report (null: nothing skipped, nulled or dropped). */
+			reports: Map<string, SourceReport | null>;
+			elapsedMs: number;
+			progress: RunProgress;
+	  }
 	| ({ status: 'failed'; elapsedMs: number } & NodeFailure)
 	| { status: 'cancelled'; elapsedMs: number }
 	| { status: 'invalid'; diagnostics: Diagnostic[] };
@@ -173,7 +182,13 @@ export class FullRun {
 			if (outcome.status === 'done') {
 				const results = new Map<string, unknown>();
 				for (const [node, stage] of plan.sinks) results.set(node, outcome.results.get(stage));
-				return { status: 'done', results, elapsedMs: outcome.elapsedMs, progress: this.#progress };
+				return {
+					status: 'done',
+					results,
+					reports: sourceReportsOf(plan, outcome.reports),
+					elapsedMs: outcome.elapsedMs,
+					progress: this.#progress
+				};
 			}
 			if (outcome.status === 'cancelled') return outcome;
 			const nameOf = (id: string) => displayName(this.doc, id);

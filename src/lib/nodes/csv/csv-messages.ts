@@ -1,29 +1,34 @@
 // The CSV parser's messages, in one place so wording stays consistent and testable.
 // Only setup and problem paths call these: they build strings, so never per value.
 
-/** Longest value quoted in a problem message; longer ones are cut and end in '…'. */
-const MAX_QUOTED_VALUE = 40;
-
-/** `'abc'`, cut to MAX_QUOTED_VALUE characters. */
-export function quoteValue(text: string): string {
-	const cut = text.length > MAX_QUOTED_VALUE ? text.slice(0, MAX_QUOTED_VALUE) + '…' : text;
-	return `'${cut}'`;
-}
+// Values and column names come from the file: quoted through untrusted-text.ts (cut, and
+// control characters escaped).
+import { quoteUntrusted } from '../formats/untrusted-text';
 
 function where(line: number, column?: string): string {
-	return column === undefined ? `line ${line}` : `line ${line}, column '${column}'`;
+	return column === undefined ? `line ${line}` : `line ${line}, column ${quoteUntrusted(column)}`;
+}
+
+function mib(bytes: number): string {
+	return bytes % (1024 * 1024) === 0 ? `${bytes / (1024 * 1024)} MiB` : `${bytes} bytes`;
 }
 
 export const csvMessage = {
 	/** "line 10452, column 'price': 'abc' is not a float64" */
 	badValue: (line: number, column: string, text: string, type: string) =>
-		`${where(line, column)}: ${quoteValue(text)} is not a ${type}`,
+		`${where(line, column)}: ${quoteUntrusted(text)} is not a ${type}`,
 	ragged: (line: number, expected: number, found: number) =>
 		`${where(line)}: expected ${expected} field${expected === 1 ? '' : 's'}, found ${found}`,
 	textAfterQuote: (line: number, column: string) =>
 		`${where(line, column)}: unexpected text after a closing quote`,
 	unterminated: (line: number, column: string | undefined, openedOn: number) =>
-		`${where(line, column)}: quoted field opened on line ${openedOn} is never closed`
+		`${where(line, column)}: quoted field opened on line ${openedOn} is never closed`,
+	tooLong: (line: number, cap: number, offset: number) =>
+		`${where(line)}: record longer than the ${mib(cap)} limit (at byte ${offset}); ` +
+		`a file with no line breaks, or a stray quote, does this`,
+	/** The header record itself is broken: nothing can be read. */
+	badHeader: (problem: string) => `the header cannot be read: ${problem}`,
+	empty: () => 'the file is empty: no header and no rows'
 };
 
 export const csvOptionError = {

@@ -4,6 +4,7 @@
 import { COLUMN_TYPES } from '../../runtime/batch/types';
 import type { ColumnType } from '../../runtime/contracts';
 import { csvOptionError } from './csv-messages';
+import { MAX_RECORD_BYTES } from './csv-scanner';
 
 export interface CsvOptions {
 	/** Field separator, one ASCII character: ',' (default), '\t', ';', '|', ... */
@@ -21,10 +22,16 @@ export interface CsvOptions {
 	/**
 	 * Ragged rows and values that do not parse as their column's type (default 'fail'): 'fail'
 	 * throws CsvError naming line and column; 'skip' drops the row; 'null' stores null for the
-	 * bad value or missing fields and drops extra fields. Skipped and nulled rows are listed by
-	 * CsvParser.problems(). An unclosed quote at end of input drops its record under both.
+	 * bad value or missing fields and drops extra fields (the row is kept: 'null' never loses
+	 * one). A broken record (an unclosed quote, a record past maxRecordBytes: see
+	 * csv-scanner.ts) is skipped, or kept with the fields before the break and nulls after.
+	 * Skipped, nulled and truncated rows are counted per reason by CsvParser.report().
 	 */
 	badRows?: 'fail' | 'skip' | 'null';
+	/** Cap on one record's bytes (default 16 MiB): a longer record is a bad row. */
+	maxRecordBytes?: number;
+	/** With `columns`: the input's byte offset in the file, for offsets in messages. */
+	startOffset?: number;
 	/** Rows per emitted batch (default 16384). */
 	batchRows?: number;
 	/**
@@ -77,6 +84,8 @@ export interface ResolvedCsvOptions {
 	batchRows: number;
 	/** Column names of an input that starts mid-file (see CsvOptions.columns), else null. */
 	columns: string[] | null;
+	maxRecordBytes: number;
+	startOffset: number;
 }
 
 function singleAscii(text: unknown): number {
@@ -85,10 +94,10 @@ function singleAscii(text: unknown): number {
 	return code < 128 && code !== 10 && code !== 13 ? code : -1;
 }
 
-function rowCount(name: string, value: unknown, fallback: number): number {
+function rowCount(name: string, value: unknown, fallback: number, max = MAX_ROWS): number {
 	if (value === undefined) return fallback;
-	if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_ROWS) {
-		throw csvOptionError.positiveInt(name, value, MAX_ROWS);
+	if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max) {
+		throw csvOptionError.positiveInt(name, value, max);
 	}
 	return value;
 }
@@ -130,6 +139,8 @@ export function resolveCsvOptions(options: CsvOptions = {}): ResolvedCsvOptions 
 		sampleRows: rowCount('sampleRows', options.sampleRows, 1000),
 		badRows,
 		batchRows: rowCount('batchRows', options.batchRows, 16384),
-		columns: columns === null ? null : [...columns]
+		columns: columns === null ? null : [...columns],
+		maxRecordBytes: rowCount('maxRecordBytes', options.maxRecordBytes, MAX_RECORD_BYTES, 1 << 30),
+		startOffset: options.startOffset ?? 0
 	};
 }

@@ -347,14 +347,29 @@ describe('CsvParser bad rows', () => {
 		expect(parser.problemCount()).toBe(150);
 	});
 
-	it('reports an unterminated quote at end of input with the line where the field opened', () => {
-		const input = 'a,b\n1,x\n2,"never\nclosed\n';
+	it('reports an unterminated quote with the line where the field opened and reads on from the next line', () => {
+		const input = 'a,b\n1,x\n2,"never\n3,y\n';
 		expect(() => parse(input)).toThrow(
 			"line 3, column 'b': quoted field opened on line 3 is never closed"
 		);
-		const { rows, parser } = parse(input, { badRows: 'skip' });
-		expect(rows).toEqual([[1, 'x']]);
-		expect(parser.problems()[0]).toMatchObject({ line: 3, column: 'b' });
+		const skip = parse(input, { badRows: 'skip' });
+		expect(skip.rows).toEqual([
+			[1, 'x'],
+			[3, 'y']
+		]);
+		expect(skip.parser.problems()[0]).toMatchObject({ line: 3, column: 'b' });
+		expect(skip.parser.report()?.issues).toMatchObject([
+			{ reason: 'unclosed-quote', action: 'skipped', count: 1, samples: [{ line: 3 }] }
+		]);
+		const kept = parse(input, { badRows: 'null' });
+		expect(kept.rows).toEqual([
+			[1, 'x'],
+			[2, null],
+			[3, 'y']
+		]);
+		expect(kept.parser.report()?.issues).toMatchObject([
+			{ reason: 'unclosed-quote', action: 'nulled', count: 1 }
+		]);
 	});
 
 	it('flags text after a closing quote as a bad value', () => {

@@ -5,6 +5,7 @@
 import type { BatchView, ColumnType } from '../../runtime/contracts';
 import { resolveCsvOptions, type CsvOptions, type CsvProblem } from './csv-options';
 import { CsvReader } from './csv-reader';
+import type { SourceReport } from '../../runtime/source-report';
 
 export class CsvParser {
 	private readonly reader: CsvReader;
@@ -36,6 +37,14 @@ export class CsvParser {
 	/** Rows skipped or nulled under 'skip'/'null': the first 100 (see problemCount). */
 	problems(): CsvProblem[] {
 		return this.reader.problems();
+	}
+
+	/**
+	 * Rows skipped, nulled or truncated per reason, with the first lines of each, and an empty
+	 * input's warning; null when there was nothing to say. Rows read = rows out + rows skipped.
+	 */
+	report(): SourceReport | null {
+		return this.reader.report();
 	}
 
 	/** All problems met, including those beyond the first 100 kept by problems(). */

@@ -1,6 +1,9 @@
 // The CSV reader behind CsvParser: takes records from the scanner, reads the header, keeps the
 // first sampleRows rows to infer column types, then writes every row straight into column
-// builders and cuts a batch each batchRows rows. Bad rows follow the badRows policy.
+// builders and cuts a batch each batchRows rows. Bad rows follow the badRows policy, and every
+// row skipped, nulled or truncated is counted per reason in a SourceReport (rows in = rows out
+// + rows skipped; under 'null' no row is lost). An empty input (no header, no rows: a 0-byte or
+// BOM-only file) is a warning in the report.
 // Allocation per batch: the fresh output arrays only; per row: nothing unless it is a problem.
 
 import type { BatchView, ColumnType } from '../../runtime/contracts';
@@ -15,7 +18,19 @@ import {
 	type ResolvedCsvOptions
 } from './csv-options';
 import { SampleRows } from './csv-sample';
-import { CsvScanner, FIELD_ESCAPED, FIELD_MALFORMED, type CsvRecordSink } from './csv-scanner';
+import {
+	BROKEN_UNCLOSED_QUOTE,
+	CsvScanner,
+	FIELD_ESCAPED,
+	FIELD_MALFORMED,
+	type CsvRecordSink
+} from './csv-scanner';
+import {
+	SourceReportBuilder,
+	type SourceAction,
+	type SourceReason,
+	type SourceReport
+} from '../../runtime/source-report';
 
 const PHASE_HEADER = 0;
 const PHASE_SAMPLE = 1;
@@ -62,6 +77,7 @@ export class CsvReader implements CsvRecordSink {
 	private readonly kept: CsvProblem[] = [];
 	private problemTotal = 0;
 	private failure: CsvError | null = null;
+	private readonly issues = new SourceReportBuilder();
 
 	/** `inferOnly`: stop once the schema is known; never convert rows or fail on them. */
 	constructor(
@@ -69,7 +85,14 @@ export class CsvReader implements CsvRecordSink {
 		private readonly inferOnly: boolean
 	) {
 		const midFile = options.columns !== null;
-		this.scanner = new CsvScanner(options.delimiter, options.quote, this, !midFile);
+		this.scanner = new CsvScanner(
+			options.delimiter,
+			options.quote,
+			this,
+			!midFile,
+			options.maxRecordBytes,
+			options.startOffset
+		);
 		this.nulls = new NullMatcher(options.nullValues);
 		this.phase = options.header && !midFile ? PHASE_HEADER : PHASE_SAMPLE;
 		if (midFile) this.names = uniqueNames(options.columns!);
@@ -86,9 +109,17 @@ export class CsvReader implements CsvRecordSink {
 	finish(): BatchView[] {
 		if (this.failure) throw this.failure;
 		this.scanner.finish();
+		if (this.names === null && this.options.columns === null) {
+			this.issues.add('empty-input', 'warning', { message: csvMessage.empty() });
+		}
 		if (this.phase !== PHASE_ROWS) this.startRows();
 		if (this.rows > 0) this.emit();
 		return this.take();
+	}
+
+	/** What was skipped, nulled or truncated, per reason (null: nothing). */
+	report(): SourceReport | null {
+		return this.issues.report();
 	}
 
 	/** The schema from the rows seen so far, even before the sample is full (inferCsvSchema). */
@@ -152,11 +183,65 @@ export class CsvReader implements CsvRecordSink {
 		return !this.inferOnly;
 	}
 
-	/** Scanner callback: input ended inside a quoted field. */
-	unterminated(line: number, field: number, openedOn: number): void {
-		if (this.inferOnly) return;
-		const column = this.phase === PHASE_HEADER ? undefined : this.names?.[field];
-		this.problem({ line, column, message: csvMessage.unterminated(line, column, openedOn) });
+	/** Scanner callback: a record that cannot be read whole (fields < count are complete). */
+	broken(buf: Uint8Array, count: number, line: number, reason: number, at: number): boolean {
+		if (this.phase === PHASE_HEADER) {
+			const problem = this.brokenMessage(line, count, reason, at);
+			this.failure = new CsvError({ line, message: csvMessage.badHeader(problem) });
+			throw this.failure;
+		}
+		if (this.inferOnly) return true; // a cut-off or broken record does not vote
+		if (this.phase === PHASE_ROWS || this.options.badRows === BAD_ROWS_FAIL) {
+			// (Under 'fail' at once, even in the sample: an endless line must not wait for more.)
+			this.records++;
+			this.writeBroken(
+				buf,
+				this.scanner.starts,
+				this.scanner.ends,
+				this.scanner.flags,
+				0,
+				count,
+				line,
+				reason,
+				at
+			);
+			return true;
+		}
+		this.records++;
+		this.names ??= Array.from({ length: count }, (_, i) => `column_${i + 1}`);
+		const sample = this.sample!;
+		const { starts, ends, flags } = this.scanner;
+		sample.add(buf, starts, ends, flags, count, line, reason, at);
+		if (sample.rows < this.options.sampleRows) return true;
+		this.startRows();
+		return true;
+	}
+
+	private brokenMessage(line: number, count: number, reason: number, at: number): string {
+		if (reason !== BROKEN_UNCLOSED_QUOTE)
+			return csvMessage.tooLong(line, this.options.maxRecordBytes, at);
+		const column = this.phase === PHASE_HEADER ? undefined : this.names?.[count];
+		return csvMessage.unterminated(line, column, at);
+	}
+
+	/** A broken record: skipped, or kept with its complete fields and nulls for the rest. */
+	private writeBroken(
+		buf: Uint8Array,
+		starts: Int32Array,
+		ends: Int32Array,
+		flags: Uint8Array,
+		base: number,
+		count: number,
+		line: number,
+		reason: number,
+		at: number
+	): void {
+		const message = this.brokenMessage(line, count, reason, at);
+		const why: SourceReason = reason === BROKEN_UNCLOSED_QUOTE ? 'unclosed-quote' : 'too-long';
+		const column = this.names?.[count];
+		if (!this.problem({ line, column, message }, why)) return;
+		const width = this.columns.length;
+		this.writeRow(buf, starts, ends, flags, base, Math.min(count, width), line, width);
 	}
 
 	/** Sample complete (or input ended): fix the schema, make builders, replay the sample. */
@@ -176,11 +261,16 @@ export class CsvReader implements CsvRecordSink {
 		for (let row = 0; row < sample.rows; row++) {
 			const { bytes, starts, ends, flags } = sample;
 			const base = sample.rowBase[row];
-			this.writeRow(bytes, starts, ends, flags, base, sample.rowCount[row], sample.rowLine[row]);
+			const [n, line, broken] = [sample.rowCount[row], sample.rowLine[row], sample.rowBroken[row]];
+			if (broken === 0) this.writeRow(bytes, starts, ends, flags, base, n, line);
+			else this.writeBroken(bytes, starts, ends, flags, base, n, line, broken, sample.rowAt[row]);
 		}
 	}
 
-	/** Hot path: parse fields base..base+n into the batch's next row. */
+	/**
+	 * Hot path: parse fields base..base+n into the batch's next row. `expected`: the field count
+	 * that is not ragged (a broken record's complete fields are not ragged: pass the width).
+	 */
 	private writeRow(
 		buf: Uint8Array,
 		starts: Int32Array,
@@ -188,12 +278,13 @@ export class CsvReader implements CsvRecordSink {
 		flags: Uint8Array,
 		base: number,
 		n: number,
-		line: number
+		line: number,
+		expected = n
 	): void {
 		const columns = this.columns;
 		const width = columns.length;
 		const row = this.rows;
-		if (n !== width && !this.ragged(line, width, n)) return;
+		if (n !== width && expected !== width && !this.ragged(line, width, n)) return;
 		for (let c = 0; c < width; c++) {
 			const column = columns[c];
 			if (c >= n) {
@@ -214,8 +305,8 @@ export class CsvReader implements CsvRecordSink {
 
 	/** A row with the wrong field count; true = keep it (missing fields null, extras dropped). */
 	private ragged(line: number, width: number, found: number): boolean {
-		this.problem({ line, message: csvMessage.ragged(line, width, found) });
-		return this.options.badRows !== BAD_ROWS_SKIP;
+		const message = csvMessage.ragged(line, width, found);
+		return this.problem({ line, message }, 'ragged', found > width ? 'truncated' : 'nulled');
 	}
 
 	/** A value that is not of its column's type; true = store null and keep the row. */
@@ -236,12 +327,19 @@ export class CsvReader implements CsvRecordSink {
 						fieldText(buf, start, end, flags, this.options.quote),
 						column.type
 					);
-		this.problem({ line, column: column.name, message });
-		return this.options.badRows !== BAD_ROWS_SKIP;
+		const why = flags & FIELD_MALFORMED ? 'text-after-quote' : 'bad-value';
+		return this.problem({ line, column: column.name, message }, why);
 	}
 
-	/** Records a problem; under 'fail' it ends the parse with a CsvError. */
-	private problem(problem: CsvProblem): void {
+	/**
+	 * Records a problem and counts its row in the report; under 'fail' it ends the parse with a
+	 * CsvError. True = keep the row ('null'), false = skip it. `kept`: what keeping does to it.
+	 */
+	private problem(
+		problem: CsvProblem,
+		reason: SourceReason,
+		kept: SourceAction = 'nulled'
+	): boolean {
 		if (problem.column === undefined) delete problem.column;
 		if (this.options.badRows === BAD_ROWS_FAIL) {
 			this.failure = new CsvError(problem);
@@ -249,6 +347,9 @@ export class CsvReader implements CsvRecordSink {
 		}
 		this.problemTotal++;
 		if (this.kept.length < MAX_PROBLEMS) this.kept.push(problem);
+		const skip = this.options.badRows === BAD_ROWS_SKIP;
+		this.issues.add(reason, skip ? 'skipped' : kept, problem, problem.line);
+		return !skip;
 	}
 
 	private emit(): void {

@@ -14,6 +14,9 @@ export class SampleRows {
 	readonly rowBase: number[] = [];
 	readonly rowCount: number[] = [];
 	readonly rowLine: number[] = [];
+	/** Per row: 0, or the scanner's BROKEN_* reason and its line or offset (see CsvRecordSink). */
+	readonly rowBroken: number[] = [];
+	readonly rowAt: number[] = [];
 	private byteLength = 0;
 	private fieldCount = 0;
 
@@ -28,7 +31,9 @@ export class SampleRows {
 		ends: Int32Array,
 		flags: Uint8Array,
 		n: number,
-		line: number
+		line: number,
+		broken = 0,
+		at = 0
 	) {
 		let bytes = 0;
 		for (let i = 0; i < n; i++) bytes += ends[i] - starts[i];
@@ -36,6 +41,8 @@ export class SampleRows {
 		this.rowBase.push(this.fieldCount);
 		this.rowCount.push(n);
 		this.rowLine.push(line);
+		this.rowBroken.push(broken);
+		this.rowAt.push(at);
 		for (let i = 0; i < n; i++) {
 			const f = this.fieldCount++;
 			this.starts[f] = this.byteLength;

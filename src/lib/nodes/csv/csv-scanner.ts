@@ -12,6 +12,16 @@
 // Line numbers are physical: every LF, CRLF or lone CR counts one, inside quotes too. When a
 // decision needs the next byte (CR then LF? quote then quote?) and the chunk ends, the scan
 // stops before that byte and resumes there once more bytes arrive.
+//
+// Broken records (what a user expects of a stray quote, rather than losing the rest of the
+// file inside one "field"): a quoted field is unclosed when the input ends inside it, when it
+// passes the record cap, or when it spans lines and its "closing" quote is followed by text
+// (the usual sign that a later field's opening quote closed it). Its record is then reported
+// broken — the fields before the quote are complete, the rest of that line is lost — and the
+// scan resumes on the line after the one where the quote opened, so one stray quote costs one
+// row. A record longer than `maxRecord` bytes (an endless line, /dev/zero) is reported broken
+// at the byte offset where it passed the cap and the rest of its line is skipped without being
+// kept, so memory stays bounded by the cap whatever the input.
 
 export const FIELD_QUOTED = 1;
 /** Quoted field containing doubled quotes; its bytes still hold both. */
@@ -19,15 +29,27 @@ export const FIELD_ESCAPED = 2;
 /** Text followed the closing quote (and was dropped). */
 export const FIELD_MALFORMED = 4;
 
+/** A quoted field never closed properly; `at` is the line where its quote opened. */
+export const BROKEN_UNCLOSED_QUOTE = 1;
+/** The record passed the cap; `at` is the byte offset in the input where it did. */
+export const BROKEN_TOO_LONG = 2;
+
 export interface CsvRecordSink {
 	/**
 	 * One complete record: fields i < count are buf[starts[i], ends[i]) with flags[i] (arrays
 	 * read from the scanner). `line` is where the record starts. Return false to stop scanning.
 	 */
 	record(buf: Uint8Array, count: number, line: number): boolean;
-	/** Input ended inside a quoted field (field `field` of the record starting at `line`). */
-	unterminated(line: number, field: number, openedOn: number): void;
+	/**
+	 * A record that cannot be read whole (see the header): fields i < count are complete, as for
+	 * `record`; the rest are lost. `reason` is a BROKEN_* code, `at` its line or byte offset.
+	 * Return false to stop scanning.
+	 */
+	broken(buf: Uint8Array, count: number, line: number, reason: number, at: number): boolean;
 }
+
+/** Default cap on one record's bytes (CsvOptions.maxRecordBytes). */
+export const MAX_RECORD_BYTES = 16 * 1024 * 1024;
 
 const LF = 10;
 const CR = 13;
@@ -37,6 +59,7 @@ const STATE_FIELD = 1; // at the start of a field
 const STATE_UNQUOTED = 2; // inside an unquoted field that began at fieldStart
 const STATE_QUOTED = 3; // inside a quoted field whose content began at fieldStart
 const STATE_AFTER_QUOTE = 4; // after a closing quote
+const STATE_DISCARD = 5; // skipping the rest of a record that passed the cap
 
 const MIN_CARRY = 64 * 1024;
 const SLICE = 64 * 1024;
@@ -63,27 +86,45 @@ export class CsvScanner {
 	private count = 0;
 	private line = 1;
 	private recordLine = 1;
+	// The quoted field in progress: where its quote opened, its index, quotedLineBreaks then.
 	private quoteLine = 1;
+	private quoteStart = 0;
+	private quoteField = 0;
+	private quoteBreaks = 0;
+	/** Set by scan(): the quoted field that just closed was unclosed after all (see header). */
+	private unclosed = false;
+	/** Input offset of byte 0 of the buffer being scanned, and bytes pushed so far. */
+	private base: number;
+	private total: number;
 
-	/** `skipBom`: false for input that starts mid-file, where EF BB BF is data. */
+	/**
+	 * `skipBom`: false for input that starts mid-file, where EF BB BF is data. `maxRecord`: cap
+	 * on one record's bytes. `startOffset`: where in the file the input starts (for offsets).
+	 */
 	constructor(
 		private readonly delimiter: number,
 		private readonly quote: number,
 		private readonly sink: CsvRecordSink,
-		skipBom = true
+		skipBom = true,
+		private readonly maxRecord = MAX_RECORD_BYTES,
+		startOffset = 0
 	) {
 		this.bomPending = skipBom;
+		this.base = this.total = startOffset;
 	}
 
 	push(chunk: Uint8Array): void {
 		if (this.stopped || chunk.length === 0) return;
 		if (this.carryLength === 0 && !this.bomPending) {
-			// Nothing pending (state is STATE_RECORD): scan the caller's bytes in place.
+			// Nothing pending (state is STATE_RECORD or STATE_DISCARD): scan the bytes in place.
 			this.pos = this.recordStart = 0;
+			this.base = this.total;
+			this.total += chunk.length;
 			this.scanAll(chunk, chunk.length, false);
 			this.keepTail(chunk, chunk.length);
 			return;
 		}
+		this.total += chunk.length;
 		this.appendToCarry(chunk);
 		if (this.bomPending && !this.skipBom(false)) return;
 		this.scanAll(this.carry, this.carryLength, false);
@@ -95,20 +136,21 @@ export class CsvScanner {
 		if (this.stopped) return;
 		if (this.bomPending) this.skipBom(true);
 		this.scanAll(this.carry, this.carryLength, true);
+		// Input ended inside a quoted field: its record is broken; read on from the next line.
+		while (!this.stopped && this.state === STATE_QUOTED) {
+			this.unclosedQuote(this.carry, this.carryLength, true);
+			if (!this.stopped) this.scanAll(this.carry, this.carryLength, true);
+		}
 		if (!this.stopped) this.endOfInput();
 		this.carryLength = 0;
 		this.stopped = true;
 	}
 
-	/** Completes a record that has no terminator, or reports its unclosed quote. */
+	/** Completes a record that has no terminator. */
 	private endOfInput(): void {
 		const state = this.state;
-		if (state === STATE_RECORD) return;
+		if (state === STATE_RECORD || state === STATE_DISCARD) return;
 		let n = this.count;
-		if (state === STATE_QUOTED) {
-			this.sink.unterminated(this.recordLine, n, this.quoteLine);
-			return;
-		}
 		if (state !== STATE_AFTER_QUOTE) {
 			// The last field ends at the end of input (empty after a trailing delimiter).
 			if (n === this.starts.length) this.growFields();
@@ -126,11 +168,67 @@ export class CsvScanner {
 	 * on every chunk).
 	 */
 	private scanAll(buf: Uint8Array, end: number, final: boolean): void {
-		let limit = this.pos;
-		do {
-			limit = Math.min(end, limit + SLICE);
+		for (;;) {
+			const limit = Math.min(end, this.pos + SLICE);
 			this.scan(buf, limit, final && limit === end);
-		} while (limit < end && !this.stopped);
+			if (this.stopped) return;
+			if (this.unclosed) {
+				this.unclosed = false;
+				this.unclosedQuote(buf, end, final);
+				continue;
+			}
+			const state = this.state;
+			if (state !== STATE_RECORD && state !== STATE_DISCARD) {
+				if (this.pos - this.recordStart > this.maxRecord) {
+					if (state === STATE_QUOTED) this.unclosedQuote(buf, end, final);
+					else this.tooLong(buf, this.count);
+					continue;
+				}
+			}
+			if (limit === end) return;
+		}
+	}
+
+	/**
+	 * The quoted field opened at quoteStart is unclosed (see the header): reports its record
+	 * broken and resumes on the line after the quote's. With no line break after the quote in
+	 * the buffer (one line longer than the cap), the record is too long instead.
+	 */
+	private unclosedQuote(buf: Uint8Array, end: number, final: boolean): void {
+		let q = this.quoteStart;
+		while (q < end && buf[q] !== LF && buf[q] !== CR) q++;
+		if (q >= end && !final) {
+			this.tooLong(buf, this.quoteField);
+			return;
+		}
+		if (
+			!this.sink.broken(
+				buf,
+				this.quoteField,
+				this.recordLine,
+				BROKEN_UNCLOSED_QUOTE,
+				this.quoteLine
+			)
+		) {
+			this.stopped = true;
+			return;
+		}
+		if (q < end) q += buf[q] === CR && q + 1 < end && buf[q + 1] === LF ? 2 : 1;
+		this.pos = this.recordStart = q;
+		this.line = this.quoteLine + 1;
+		this.quotedLineBreaks = this.quoteBreaks;
+		this.state = STATE_RECORD;
+	}
+
+	/** The record passed the cap: reports it broken and skips the rest of its line. */
+	private tooLong(buf: Uint8Array, complete: number): void {
+		const at = this.base + this.recordStart + this.maxRecord;
+		if (!this.sink.broken(buf, complete, this.recordLine, BROKEN_TOO_LONG, at)) {
+			this.stopped = true;
+			return;
+		}
+		this.state = STATE_DISCARD;
+		this.recordStart = this.pos;
 	}
 
 	private scan(buf: Uint8Array, end: number, final: boolean): void {
@@ -169,6 +267,9 @@ export class CsvScanner {
 				case STATE_FIELD: {
 					if (p >= end) break outer;
 					if (buf[p] === quote) {
+						this.quoteStart = p;
+						this.quoteField = n;
+						this.quoteBreaks = this.quotedLineBreaks;
 						fieldStart = ++p;
 						fieldFlags = FIELD_QUOTED;
 						this.quoteLine = line;
@@ -234,6 +335,19 @@ export class CsvScanner {
 					state = STATE_AFTER_QUOTE;
 					continue;
 				}
+				case STATE_DISCARD: {
+					while (p < end && (c = buf[p]) !== LF && c !== CR) p++;
+					if (p >= end || (c === CR && p + 1 >= end && !final)) {
+						recordStart = p; // nothing of a skipped record is kept
+						break outer;
+					}
+					p++;
+					if (c === CR && p < end && buf[p] === LF) p++;
+					line++;
+					state = STATE_RECORD;
+					recordStart = p;
+					continue;
+				}
 				case STATE_AFTER_QUOTE: {
 					if (p >= end) break outer;
 					c = buf[p];
@@ -243,6 +357,11 @@ export class CsvScanner {
 						continue;
 					}
 					if (c !== LF && c !== CR) {
+						if (line > this.quoteLine) {
+							// A multi-line field followed by text: its quote was never closed.
+							this.unclosed = true;
+							break outer;
+						}
 						flags[n - 1] |= FIELD_MALFORMED;
 						p++;
 						continue;
@@ -281,13 +400,15 @@ export class CsvScanner {
 			this.carry.set(buf.subarray(shift, end));
 		} else if (shift > 0 && length > 0) this.carry.copyWithin(0, shift, end);
 		this.carryLength = length;
-		if (this.state === STATE_RECORD) {
+		this.base += shift;
+		if (this.state === STATE_RECORD || this.state === STATE_DISCARD) {
 			this.pos = this.pos - shift;
 			this.recordStart = 0;
 			return;
 		}
 		this.pos -= shift;
 		this.fieldStart -= shift;
+		this.quoteStart -= shift;
 		this.recordStart = 0;
 		for (let i = 0; i < this.count; i++) {
 			this.starts[i] -= shift;

@@ -13,7 +13,7 @@ import { CsvScanner, type CsvRecordSink } from './csv-scanner';
 const LF = 10;
 const CR = 13;
 
-const IGNORE_RECORDS: CsvRecordSink = { record: () => true, unterminated: () => {} };
+const IGNORE_RECORDS: CsvRecordSink = { record: () => true, broken: () => true };
 
 /**
  * Where the first record starting at or after `offset` begins, reading bytes through

@@ -10,6 +10,7 @@ import { valuesView } from '../../runtime/batch/bits';
 import { fixedValueBytes, NUMBER_INT_RANGES, type FrameSchema } from '../../runtime/batch/types';
 import { jsonText } from './json-text';
 import { msFloor } from './time-units';
+import { untrusted } from './untrusted-text';
 
 const DAY_MS = 86_400_000;
 const encoder = new TextEncoder();
@@ -18,8 +19,7 @@ const encoder = new TextEncoder();
 export type Refusal = string;
 
 function show(value: unknown): string {
-	const text = typeof value === 'string' ? JSON.stringify(value) : String(value);
-	return text.length > 40 ? `${text.slice(0, 37)}…` : text;
+	return typeof value === 'string' ? `"${untrusted(value)}"` : untrusted(String(value));
 }
 
 /** Milliseconds since the epoch of an ISO date or date-time text, else NaN. */

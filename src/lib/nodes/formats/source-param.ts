@@ -8,6 +8,7 @@ import * as v from 'valibot';
 import type { FrameSchema } from '../../runtime/batch/types';
 import { datasetRef, sampleSchema, type DatasetReadOptions, type SampleFormat } from '../datasets';
 import { SAMPLE_FILES, SAMPLE_PREFIX } from '../kernels/source-locate';
+import { quoteUntrusted, untrustedList } from './untrusted-text';
 import {
 	COLUMN_TYPE_CHOICES,
 	type InferContext,
@@ -21,7 +22,11 @@ export const sourceMessages = {
 		`there is no sample named '${name}': choose one of ${Object.keys(SAMPLE_FILES).join(', ')}`,
 	notLoaded: (source: string) => `schema of '${source}' is not known yet — load it first`,
 	unknownColumn: (param: string, column: string, source: string, names: string[]) =>
-		`${param} names column '${column}', which '${source}' does not have (it has ${names.join(', ')})`
+		`${param} names column ${quoteUntrusted(column)}, which '${source}' does not have (it has ${untrustedList(names)})`,
+	/** The file's header differs from the schema the plan was compiled with. */
+	columnsChanged: (source: string, found: readonly string[], expected: readonly string[]) =>
+		`the columns of '${source}' changed since its schema was read: the file has ` +
+		`${untrustedList(found)}; the pipeline expects ${untrustedList(expected)} (reload the source)`
 };
 
 /** A source's `types` param: column name -> type, winning over inference (see withTypes). */

@@ -16,6 +16,7 @@ import { frameLimit, PendingBatches } from './source-emit';
 import { AsyncPump, chunkStream } from './source-async';
 import { locateSource } from './source-locate';
 import { ByteProgress } from './source-progress';
+import { sourceMessages } from '../formats/source-param';
 
 /** Decoded batches read ahead. */
 const READ_AHEAD = 4;
@@ -36,10 +37,7 @@ async function* decoded(
 	const stream = await openArrowStream(bytes, source);
 	const names = stream.schema.fields.map((f) => f.name);
 	if (names.length !== schema.names.length || names.some((n, i) => n !== schema.names[i]))
-		throw new Error(
-			`the columns of '${source}' changed since its schema was read: the file has ` +
-				`${names.join(', ')}; the pipeline expects ${schema.names.join(', ')} (reload the source)`
-		);
+		throw new Error(sourceMessages.columnsChanged(source, names, schema.names));
 	plans.value = planArrowColumns(stream.schema, source);
 	yield* stream.batches;
 }

@@ -24,6 +24,7 @@
 // PendingBatches, as every file source's are: no frame exceeds `frameLimit(budget)`, which stays
 // below the pool's largest block class for that budget.
 import type { BatchView } from '../../runtime/contracts';
+import type { SourceSample } from '../../runtime/source-report';
 import type { FrameSchema } from '../../runtime/batch/types';
 import type { Kernel, KernelSetup } from '../../runtime/scheduler/kernel';
 import { CsvError, CsvParser, shiftLines, type CsvOptions } from '../csv';
@@ -32,6 +33,7 @@ import { locateSource } from './source-locate';
 import { frameLimit, PendingBatches } from './source-emit';
 import { ByteProgress } from './source-progress';
 import { linesBefore, planShare, SPLIT_SAMPLE_BYTES, type CsvShare } from './source-range';
+import { sourceMessages } from '../formats/source-param';
 
 /** Chunks fed to the parser per produce() call before it yields with 'more'. */
 const CHUNKS_PER_CALL = 8;
@@ -112,7 +114,8 @@ export function csvReadKernel(spec: CsvReadSpec, setup: KernelSetup): Kernel {
 			...spec.options,
 			types,
 			batchRows,
-			columns: midFile ? schema.names : undefined
+			columns: midFile ? schema.names : undefined,
+			startOffset: midFile && share.kind === 'range' ? share.start : undefined
 		});
 		chunks = share.kind === 'range' ? share.chunks : openChunks(location);
 		return true;
@@ -122,10 +125,7 @@ export function csvReadKernel(spec: CsvReadSpec, setup: KernelSetup): Kernel {
 		checked = true;
 		if (names.length === schema.names.length && names.every((n, i) => n === schema.names[i]))
 			return;
-		throw new Error(
-			`the columns of '${source}' changed since its schema was read: the file has ` +
-				`${names.join(', ')}; the pipeline expects ${schema.names.join(', ')} (reload the source)`
-		);
+		throw new Error(sourceMessages.columnsChanged(source, names, schema.names));
 	}
 
 	return {
@@ -157,6 +157,18 @@ export function csvReadKernel(spec: CsvReadSpec, setup: KernelSetup): Kernel {
 			if (!inputDone) progress.report(ctx, chunks!.totalBytes);
 			if (pending.length > 0) return pending.writeNext(ctx);
 			return inputDone ? 'done' : 'more';
+		},
+		report() {
+			const report = parser?.report() ?? null;
+			if (report === null || share?.kind !== 'range' || share.start === 0) return report;
+			// A range that starts mid-file numbers its lines from 1: make them the file's.
+			const before = linesBefore(share.path, share.start, spec.options);
+			if (!before.aligned) return report;
+			const shift = (s: SourceSample): SourceSample =>
+				s.line === undefined
+					? s
+					: { ...s, line: s.line + before.lines, message: shiftLines(s.message, before.lines) };
+			return { issues: report.issues.map((i) => ({ ...i, samples: i.samples.map(shift) })) };
 		},
 		dispose() {
 			chunks?.close();

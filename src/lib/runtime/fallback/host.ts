@@ -19,7 +19,7 @@
 // (cancel, or a failure anywhere) it disposes its stages, hands back every queued or arriving
 // batch unread, tells its consumers no batch follows (QUIET), and waits up to `teardownMs` for
 // its own buffers; blocks still away then are reported as leaks in the outcome's pool stats.
-import type { StageFailure } from '../scheduler/spec';
+import type { HostResult, StageFailure } from '../scheduler/spec';
 import { RUN_STATE, type RunState } from '../scheduler/control';
 import type { HostOptions } from '../scheduler/host';
 import { samplePayload } from '../metrics/peek';
@@ -28,6 +28,7 @@ import {
 	PASS,
 	hostStages,
 	stageFailure,
+	stageResult,
 	stepPass,
 	writeWorkerFigures
 } from '../scheduler/host-stages';
@@ -111,7 +112,7 @@ export async function fallbackHostRun(
 		writeWorkerFigures(metrics, worker, probe.sample(), stages, p.freeListHits, misses);
 	};
 	let failure: StageFailure | null = null;
-	let results: { stage: number; value: unknown }[] = [];
+	let results: HostResult['results'] = [];
 	try {
 		hostStages(
 			spec.stages,
@@ -160,7 +161,7 @@ export async function fallbackHostRun(
 				lastPost = now;
 			}
 		}
-		results = stages.map((s) => ({ stage: s.spec.index, value: s.result() }));
+		results = stages.map(stageResult);
 	} catch (error) {
 		failure = stageFailure(error, worker);
 		// Tell the page at once, so it stops the other workers while this one winds down.

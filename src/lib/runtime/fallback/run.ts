@@ -23,6 +23,7 @@ import { RUN_STATE, type RunState } from '../scheduler/control';
 import { PEEK_TIMEOUT_MS, clampRows, type PeekPayload, type PeekResult } from '../metrics/peek';
 import {
 	checkEdge,
+	collectResults,
 	planTopology,
 	stageSpec,
 	type PhysicalPlan,
@@ -31,6 +32,7 @@ import {
 } from '../scheduler/run';
 import type { StageFailure, StageSpec } from '../scheduler/spec';
 import type { WorkerPool } from '../scheduler/worker-pool';
+import type { SourceReport } from '../source-report';
 import { MergedMetrics } from './local-metrics';
 import { MIN_BLOCK_BYTES, splitBudget } from './plan';
 import type { LocalPoolOptions, LocalPoolStats } from './local-pool';
@@ -126,6 +128,7 @@ export class FallbackRun {
 		});
 
 		const results = new Map<number, unknown>();
+		const reports = new Map<number, SourceReport>();
 		const returned = new Set<number>();
 		const pending = hosting.map((w, i) => {
 			const api = this.workers.worker(w).api as unknown as Remote<FallbackHostApi>;
@@ -139,7 +142,7 @@ export class FallbackRun {
 					returned.add(w);
 					this.poolStats.set(w, outcome.pool);
 					this.metrics.update(w, outcome.metrics);
-					if (outcome.ok) for (const r of outcome.result.results) results.set(r.stage, r.value);
+					if (outcome.ok) collectResults(outcome.result, results, reports);
 					else if (outcome.failure) fail(outcome.failure);
 					else this.stop(outcome.cancelled ? RUN_STATE.CANCELLED : RUN_STATE.FAILED);
 				},
@@ -168,7 +171,7 @@ export class FallbackRun {
 		const elapsedMs = performance.now() - t0;
 		if (failure) return { status: 'failed', failure, elapsedMs };
 		if (this.state === RUN_STATE.CANCELLED) return { status: 'cancelled', elapsedMs };
-		return { status: 'done', results, elapsedMs };
+		return { status: 'done', results, reports, elapsedMs };
 	}
 
 	/** Stops the run; every host sees it at its next turn (one message away). */

@@ -9,7 +9,7 @@
 import type { MetricsBlock } from '../metrics/block';
 import type { WorkerMemory } from '../metrics/worker-probe';
 import type { KernelTable, StagePool } from './kernel';
-import type { StageFailure, StageSpec } from './spec';
+import type { HostResult, StageFailure, StageSpec } from './spec';
 import {
 	HELD,
 	StageFailed,
@@ -18,6 +18,13 @@ import {
 	type StageMetrics,
 	type StageRing
 } from './stage';
+
+/** What a finished stage sends back: its sink result, and its source report if any. */
+export function stageResult(stage: StageRunner): HostResult['results'][number] {
+	const report = stage.report();
+	const value = stage.result();
+	return report ? { stage: stage.spec.index, value, report } : { stage: stage.spec.index, value };
+}
 
 /** How long one stage may keep stepping in a pass while it moves. */
 const SLICE_MS = 1;

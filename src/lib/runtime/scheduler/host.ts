@@ -30,7 +30,14 @@ import { CountingPool } from './counting-pool';
 import { createDoorbellSet } from './bells';
 import { RUN_STATE, runState, stopRun } from './control';
 import type { KernelTable } from './kernel';
-import { PASS, hostStages, stageFailure, stepPass, writeWorkerFigures } from './host-stages';
+import {
+	PASS,
+	hostStages,
+	stageFailure,
+	stageResult,
+	stepPass,
+	writeWorkerFigures
+} from './host-stages';
 import type { HostResult, RunSpec, StageFailure } from './spec';
 import { accountTurn, type StageRunner } from './stage';
 
@@ -133,7 +140,7 @@ export async function hostRun(spec: RunSpec, options: HostOptions): Promise<Host
 		return {
 			ok: true,
 			result: {
-				results: stages.map((s) => ({ stage: s.spec.index, value: s.result() })),
+				results: stages.map(stageResult),
 				heapGrowth: heapUsed() - heapAtStart
 			}
 		};

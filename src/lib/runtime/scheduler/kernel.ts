@@ -17,6 +17,7 @@
 import type { BatchView, BlockHandle, BlockMemory } from '../contracts';
 import type { FrameSchema } from '../batch/types';
 import type { FrameWriter } from '../batch/writer';
+import type { SourceReport } from '../source-report';
 
 /**
  * The pool as stages and kernels use it: the shared-memory MemoryPool, or the fallback's
@@ -105,6 +106,11 @@ export interface Kernel {
 	inputEnded?(port: number, ctx: KernelContext): void;
 	/** A sink's result, sent to the main thread when the run ends (structured-cloneable). */
 	result?(): unknown;
+	/**
+	 * A source's report of what it skipped, nulled, cut or could not read (null: nothing), sent
+	 * with the results when the run ends. Called after dispose() too, so keep the counts.
+	 */
+	report?(): SourceReport | null;
 	/**
 	 * Release anything the kernel holds (blocks, buffers) and close what it opened (files,
 	 * fetches, readers); called once, on success, failure, cancel, or when the stage stops

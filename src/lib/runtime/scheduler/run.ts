@@ -17,7 +17,8 @@ import { Sampler } from '../metrics/sampler';
 import { bellDescriptor, createDoorbellSet, createRunBells } from './bells';
 import { RUN_STATE, createControl, runState, stopRun } from './control';
 import type { HostOutcome } from './host';
-import type { RunSpec, StageFailure, StageSpec } from './spec';
+import type { HostResult, RunSpec, StageFailure, StageSpec } from './spec';
+import type { SourceReport } from '../source-report';
 import type { WorkerPool } from './worker-pool';
 
 export interface PhysicalStage {
@@ -64,7 +65,13 @@ export function planTopology(plan: PhysicalPlan): Topology {
 }
 
 export type RunOutcome =
-	| { status: 'done'; results: Map<number, unknown>; elapsedMs: number }
+	| {
+			status: 'done';
+			results: Map<number, unknown>;
+			/** Source reports by stage index (stages with nothing to report are absent). */
+			reports: Map<number, SourceReport>;
+			elapsedMs: number;
+	  }
 	| { status: 'failed'; failure: StageFailure; elapsedMs: number }
 	| { status: 'cancelled'; elapsedMs: number };
 
@@ -81,6 +88,18 @@ export interface RunOptions {
 	 * counter write, for measuring what the counters cost (bench/metrics.bench.ts).
 	 */
 	metrics?: boolean;
+}
+
+/** Adds one host's stage results and source reports to the run's. */
+export function collectResults(
+	host: HostResult,
+	results: Map<number, unknown>,
+	reports: Map<number, SourceReport>
+): void {
+	for (const r of host.results) {
+		results.set(r.stage, r.value);
+		if (r.report) reports.set(r.stage, r.report);
+	}
 }
 
 let nextRunId = 1;
@@ -189,13 +208,14 @@ export class Run {
 		});
 
 		const results = new Map<number, unknown>();
+		const reports = new Map<number, SourceReport>();
 		for (const w of hosting) {
 			this.workers
 				.worker(w)
 				.api.run(this.spec, w)
 				.then(
 					(outcome: HostOutcome) => {
-						if (outcome.ok) for (const r of outcome.result.results) results.set(r.stage, r.value);
+						if (outcome.ok) collectResults(outcome.result, results, reports);
 						else if (outcome.failure) fail(outcome.failure);
 						if (!outcome.ok) onStopped();
 					},
@@ -225,7 +245,7 @@ export class Run {
 		const state = runState(this.control);
 		if (failure) return { status: 'failed', failure, elapsedMs };
 		if (state === RUN_STATE.CANCELLED) return { status: 'cancelled', elapsedMs };
-		return { status: 'done', results, elapsedMs };
+		return { status: 'done', results, reports, elapsedMs };
 	}
 
 	private cancelHook: () => void = () => {};

@@ -4,6 +4,7 @@ import type { FrameSchema } from '../batch/types';
 import type { RingDescriptor } from '../channel/ring';
 import type { PoolDescriptor } from '../memory/pool';
 import type { MetricsDescriptor } from '../metrics/block';
+import type { SourceReport } from '../source-report';
 
 export interface StageSpec {
 	/** Index of the stage in the run (also its metrics slot). */
@@ -58,7 +59,8 @@ export interface RunSpec {
 
 /** What a worker sends back when its stages are done: each sink's result, by stage index. */
 export interface HostResult {
-	results: { stage: number; value: unknown }[];
+	/** Each stage's sink result, and its source report when it has one. */
+	results: { stage: number; value: unknown; report?: SourceReport }[];
 	/** Bytes the worker's heap grew by during the run (GC pressure indicator). */
 	heapGrowth: number;
 }

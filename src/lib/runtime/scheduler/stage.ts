@@ -26,6 +26,7 @@ import { readColumns } from '../batch/reader';
 import type { InputBatch, Kernel, KernelContext, KernelStep, StagePool } from './kernel';
 import { Outbox } from './outbox';
 import type { StageSpec } from './spec';
+import type { SourceReport } from '../source-report';
 import { WriterPool } from './writer-pool';
 import {
 	HELD,
@@ -487,6 +488,11 @@ export class StageRunner implements KernelContext {
 
 	result(): unknown {
 		return this.kernel.result?.();
+	}
+
+	/** The source's report (see Kernel.report), or null. */
+	report(): SourceReport | null {
+		return this.kernel.report?.() ?? null;
 	}
 
 	/** Batches this stage pushed so far (for outside-pool bytes per batch). */
