@@ -12,6 +12,7 @@ import type { MetricsSnapshot } from '../lib/runtime/metrics/counters';
 import { choosePoolSize, loweredPoolText } from '../lib/runtime/pool-size';
 import { createNodeWorkerPool } from '../lib/runtime/scheduler/node-pool';
 import { planTopology, poolOptions } from '../lib/runtime/scheduler/run';
+import { runFigures } from '../lib/runtime/metrics/run-figures';
 import type { CliOptions } from './args';
 import { EXIT } from './exit-codes';
 import { startLive } from './live';
@@ -259,6 +260,13 @@ export async function runCommand(options: CliOptions, io: CliIo): Promise<number
 				io.out('');
 				io.out(
 					`done: ${progressText(rowsRead(last, sources), elapsedMs)} on ${workers} worker${workers === 1 ? '' : 's'}`
+				);
+				// The whole run's bottleneck, as the editor's panel, run history and report name it.
+				const { bottleneck } = runFigures(first, last, planTopology(plan));
+				io.out(
+					bottleneck
+						? `bottleneck: ${bottleneck.name}: ${bottleneck.reason}`
+						: 'bottleneck: none (no edge was backpressured: the run kept up with its sources)'
 				);
 				return EXIT.OK;
 			}

@@ -295,7 +295,9 @@ function partialSchemas(n: LogicalNode): FrameSchema[] {
 
 /**
  * Ring capacity: half the budget spread over the rings, in batches of about `batchRows` rows
- * of 16 bytes; a power of two from 2 to 64 (a deeper queue only adds latency).
+ * of 16 bytes; a power of two from 2 to 8. A deeper queue only adds latency, and hides where a
+ * run waits: a run of a few dozen batches would fit in its rings, its producers would never
+ * block, and a slow stage would show no backpressure upstream.
  */
 export function ringCapacity(
 	budgetBytes: number,
@@ -306,6 +308,9 @@ export function ringCapacity(
 	const batchBytes = Math.max(4096, batchRows * 16);
 	const perRing = budgetBytes / 2 / Math.max(1, rings) / batchBytes;
 	let capacity = 2;
-	while (capacity * 2 <= perRing && capacity < 64) capacity *= 2;
+	while (capacity * 2 <= perRing && capacity < MAX_RING_CAPACITY) capacity *= 2;
 	return capacity;
 }
+
+/** Most batches a ring holds. */
+export const MAX_RING_CAPACITY = 8;

@@ -1,6 +1,7 @@
 // The live metrics the canvas and the metrics panel show: follows the engine's full run, keeps
 // the figures of its latest sampling window (the engine samples every 250 ms, so views update
-// at most four times a second), and after the run ends keeps the last figures on the canvas
+// at most four times a second), and once the run ended shows the whole run's figures
+// (runtime/metrics/run-figures.ts: the same the run history, the report and the CLI show)
 // until the document is edited or another run starts. Also what the panel needs of the run:
 // the sampler's history, pool figures, page memory, peeks and the metrics report.
 import { getContext, hasContext, setContext, untrack } from 'svelte';
@@ -9,6 +10,7 @@ import type { PoolStats } from '../../runtime/contracts';
 import { measurePageMemory } from '../../runtime/metrics/page-memory';
 import type { PeekResult } from '../../runtime/metrics/peek';
 import type { Rates } from '../../runtime/metrics/rates';
+import { runFigures } from '../../runtime/metrics/run-figures';
 import {
 	buildRunMetricsReport,
 	validateRunMetricsReport,
@@ -87,7 +89,14 @@ export class LiveMetrics {
 		const doc = this.pipeline.doc;
 		untrack(() => {
 			if (fullRun && fullRun !== this.#run) this.#follow(fullRun);
-			if (fullRun && fullRun === this.#run && rates && rates !== this.#rates) this.#accept(rates);
+			if (
+				fullRun &&
+				fullRun === this.#run &&
+				this.#status === null &&
+				rates &&
+				rates !== this.#rates
+			)
+				this.#accept(rates);
 			if (!fullRun && this.#run && this.#status !== null && structureOf(doc) !== this.#structure)
 				this.clear();
 		});
@@ -171,7 +180,14 @@ export class LiveMetrics {
 			hook.edgeRings = Object.fromEntries(fullRun.compiled.plan.edgeRings);
 		}
 		void fullRun.outcome.then((outcome) => {
-			if (this.#run === fullRun) this.#status = outcome.status;
+			if (this.#run !== fullRun) return;
+			this.#status = outcome.status;
+			// Once ended, the canvas and the panel show the whole run (the figures the run
+			// history, the report and the CLI show), not its last sampling window.
+			const counters = fullRun.counters;
+			const engineRun = fullRun.run;
+			if (counters && engineRun)
+				this.#rates = runFigures(counters.first, counters.last, engineRun.topology()).rates;
 		});
 	}
 

@@ -3,6 +3,7 @@
 // Plain TypeScript over the FullRun the engine ran; compare() lines two runs up edge by edge.
 import { buildRunMetricsReport, type RunMetricsReport } from '../../runtime/metrics/report';
 import type { Topology } from '../../runtime/metrics/rates';
+import { runFigures } from '../../runtime/metrics/run-figures';
 import type { RunEdgeSummary, RunRecord, RunSinkSummary } from '../../store/db';
 import type { FullRun, FullRunOutcome } from '../engine/full-run';
 import { displayName } from '../engine/failure';
@@ -45,9 +46,14 @@ export function summariseRun(
 		}
 	}
 
-	const rates = run?.progress.rates ?? null;
-	const bottleneck = rates?.bottleneck
-		? `${topology?.stageNames[rates.bottleneck.stage] ?? `stage ${rates.bottleneck.stage}`}: ${rates.bottleneck.reason}`
+	// The whole run's figures, as the panel, the report and the CLI show them.
+	const counters = run?.counters ?? null;
+	const figures =
+		counters && topology
+			? safe(() => runFigures(counters.first, counters.last, topology), null)
+			: null;
+	const bottleneck = figures?.bottleneck
+		? `${figures.bottleneck.name}: ${figures.bottleneck.reason}`
 		: null;
 	const summary: RunSummary = {
 		at,

@@ -7,7 +7,8 @@
 import * as v from 'valibot';
 import { explainBottleneck } from './bottleneck';
 import type { MetricsSnapshot } from './counters';
-import { computeRates, type Topology } from './rates';
+import type { Topology } from './rates';
+import { runFigures } from './run-figures';
 import type { Sampler } from './sampler';
 import { REPORTED } from './worker-probe';
 
@@ -111,7 +112,7 @@ export function buildRunMetricsReport(input: RunMetricsReportInput): RunMetricsR
 	const { sampler, topology, first, last } = input;
 	const t0 = first.t;
 	const ms = (t: number) => round((t - t0) / 1e6, 1);
-	const whole = computeRates(first, last, topology);
+	const whole = runFigures(first, last, topology).rates;
 	const delta = (a: number | undefined, b: number | undefined) => Math.max(0, (b ?? 0) - (a ?? 0));
 
 	const edges = last.edges.map((c, i) => {
