@@ -30,6 +30,7 @@ import {
 import { resultRows } from './results';
 import { NO_SOURCE_BYTES, type SourceBytes } from './source-progress';
 import type { ByteProgress } from '../../runtime/metrics/rates';
+import type { SourceReport } from '../../runtime/source-report';
 
 export interface EditorEngineOptions {
 	preview?: Omit<PreviewOptions, 'lane'>;
@@ -55,6 +56,10 @@ export class EditorEngine {
 	#runBusy = $state.raw<ReadonlySet<string>>(NO_NODES);
 	/** Bytes the running preview's file sources have read (sampled while it runs). */
 	#previewBytes = $state.raw<SourceBytes>(NO_SOURCE_BYTES);
+	/** Source reports of the last full run that ended well, with each node's identity then. */
+	#runReports = $state.raw<ReadonlyMap<string, { identity: string; report: SourceReport | null }>>(
+		new Map()
+	);
 	/** What the last full run that ended well read, with the document it ran. */
 	#runBytes = $state.raw<{ doc: PipelineDocument; sources: SourceBytes } | null>(null);
 
@@ -119,6 +124,18 @@ export class EditorEngine {
 		if (r?.status === 'done') return { done: resultRows(r.result) ?? 0 };
 		if (r?.status === 'error') return { error: r.message };
 		return 'idle';
+	}
+
+	/**
+	 * What source `nodeId` skipped, nulled, cut or could not read: from the last full run while
+	 * the node is as it ran, else from its preview; null when it had nothing to say (or no result).
+	 */
+	sourceReport(nodeId: string): SourceReport | null {
+		const identity = this.#identities.get(nodeId);
+		const ran = this.#runReports.get(nodeId);
+		if (ran && ran.identity === identity) return ran.report;
+		const r = this.#results.get(nodeId);
+		return r?.status === 'done' ? (r.report ?? null) : null;
 	}
 
 	/**
@@ -193,7 +210,13 @@ export class EditorEngine {
 		this.#runBusy = nodeSet(doc.nodes.map((n) => n.id));
 		this.#runBytes = null;
 		const outcome = await fullRun.outcome;
-		if (outcome.status === 'done') this.#runBytes = { doc, sources: outcome.progress.sources };
+		if (outcome.status === 'done') {
+			this.#runBytes = { doc, sources: outcome.progress.sources };
+			const reports = new Map<string, { identity: string; report: SourceReport | null }>();
+			for (const [id, report] of outcome.reports)
+				reports.set(id, { identity: identities.get(id) ?? '', report });
+			this.#runReports = reports;
+		}
 		this.#fullRun = null;
 		this.#running = null;
 		this.#runBusy = NO_NODES;

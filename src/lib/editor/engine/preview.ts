@@ -29,6 +29,7 @@ import { RunLane, type RunFactory } from './lane';
 import { previewDocument, upstreamOf } from './preview-doc';
 import type { NodeResult } from './results';
 import { NO_SOURCE_BYTES, sourceBytesOf, type SourceBytes } from './source-progress';
+import { sourceReportsOf } from '../../compiler/source-reports';
 
 export interface PreviewOptions {
 	/** Rows each source contributes to a preview. Default 50 000. */
@@ -282,6 +283,7 @@ export class PreviewRunner {
 		}
 
 		if (outcome.status === 'done') {
+			const reports = sourceReportsOf(plan, outcome.reports, pd.originOf);
 			for (const [identity, id] of good) {
 				const stage = plan.sinks.get(pd.sinkOf.get(id)!);
 				const result = stage === undefined ? undefined : outcome.results.get(stage);
@@ -292,6 +294,7 @@ export class PreviewRunner {
 					elapsedMs: outcome.elapsedMs,
 					from: 'preview'
 				};
+				if (reports.has(id)) r.report = reports.get(id);
 				this.#remember(r); // right whoever asked: a result belongs to its identity
 				results.set(identity, r);
 			}

@@ -2,6 +2,7 @@
 // none. Plain data, replaced never mutated, so Svelte state can hold it raw.
 import type { Diagnostic } from '../../graph/diagnostics';
 import type { TableResult } from '../../nodes/table';
+import type { SourceReport } from '../../runtime/source-report';
 
 export type NodeResult =
 	| {
@@ -15,6 +16,8 @@ export type NodeResult =
 			elapsedMs: number;
 			/** 'preview': over the first rows of each source; 'run': over the whole data. */
 			from: 'preview' | 'run';
+			/** A source node's report of rows skipped, nulled or cut, columns dropped (or null). */
+			report?: SourceReport | null;
 	  }
 	| {
 			status: 'error';
