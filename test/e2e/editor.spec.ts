@@ -186,8 +186,21 @@ test('undo and redo walk back and forth through 20 mixed edits exactly', async (
 	const field = (name: string) => page.getByTestId(`field-${name}`).locator('input');
 	const edits: [string, () => Promise<void>][] = [
 		['add a generator', () => page.getByTestId('palette-generator').click()],
-		['add a filter', () => page.getByTestId('palette-filter').click()],
-		['add a table', () => page.getByTestId('palette-table').click()],
+		// Nothing selected, so the palette adds each node on its own (not wired after the last).
+		[
+			'add a filter',
+			async () => {
+				await focusCanvas(page);
+				await page.getByTestId('palette-filter').click();
+			}
+		],
+		[
+			'add a table',
+			async () => {
+				await focusCanvas(page);
+				await page.getByTestId('palette-table').click();
+			}
+		],
 		['auto layout', () => page.getByTestId('layout-button').click()],
 		['connect the generator', () => connect(page, 'generator-1', 'filter-1')],
 		['connect the filter', () => connect(page, 'filter-1', 'table-1')],

@@ -111,8 +111,9 @@ export class EditorActions {
 		this.paste(text);
 	}
 
+	/** Pastes at the pointer when it is over the canvas, else offset from the originals. */
 	paste(text: string): void {
-		const result = this.state.paste(text);
+		const result = this.state.paste(text, this.ui.pointer ?? undefined);
 		if (!result.ok) this.ui.notify('error', `Nothing pasted: ${result.error}`);
 	}
 

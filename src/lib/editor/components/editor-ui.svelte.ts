@@ -92,6 +92,9 @@ export class EditorUi {
 	helpOpen = $state(false);
 	/** The id of the document the last Run was started on (its outcome shows only with it). */
 	runDocument = $state<string | null>(null);
+	/** Where the pointer is over the canvas, in flow coordinates; null when it is elsewhere.
+	 * Pastes land there. Plain (not reactive): read only when pasting. */
+	pointer: { x: number; y: number } | null = null;
 	/** The canvas element (for the viewport centre). */
 	canvasElement = $state.raw<HTMLElement | undefined>();
 	/** Shown on an empty canvas after "New". */

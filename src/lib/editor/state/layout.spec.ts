@@ -63,3 +63,38 @@ describe('layeredLayout', () => {
 		expect(layeredLayout(doc([], [])).size).toBe(0);
 	});
 });
+
+describe('layeredLayout of nodes with no edges', () => {
+	it('puts them in rows below the pipeline, as wide as it is, never stacked', () => {
+		const positions = layeredLayout(
+			doc(
+				['a', 'b', 'c', 'x1', 'x2', 'x3', 'x4'],
+				[
+					['a', 'b'],
+					['b', 'c']
+				]
+			),
+			{ columnWidth: 100, rowHeight: 50 }
+		);
+		const at = (id: string) => positions.get(id)!;
+		expect(['a', 'b', 'c'].map((id) => at(id).y)).toEqual([0, 0, 0]);
+		// Three columns wide: x1 x2 x3 in the first row under the pipeline, x4 in the next.
+		expect(['x1', 'x2', 'x3', 'x4'].map(at)).toEqual([
+			{ x: 100, y: 50 },
+			{ x: 200, y: 50 },
+			{ x: 300, y: 50 },
+			{ x: 100, y: 100 }
+		]);
+	});
+
+	it('lays out a canvas of only unconnected nodes as a square grid, not a column', () => {
+		const ids = Array.from({ length: 9 }, (_, i) => `n${i}`);
+		const positions = layeredLayout(doc(ids, []), { columnWidth: 100, rowHeight: 50 });
+		const xs = new Set(ids.map((id) => positions.get(id)!.x));
+		const ys = new Set(ids.map((id) => positions.get(id)!.y));
+		expect(xs.size).toBe(3);
+		expect(ys.size).toBe(3);
+		const spots = new Set(ids.map((id) => JSON.stringify(positions.get(id))));
+		expect(spots.size).toBe(9);
+	});
+});

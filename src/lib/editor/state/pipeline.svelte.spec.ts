@@ -487,3 +487,31 @@ describe('pipeline context', () => {
 		expect(requirePipelineState(state)).toBe(state);
 	});
 });
+
+describe('PipelineState.addNodeAfter', () => {
+	it('adds the node to the right of the given one, wired from it, as one undo step', () => {
+		const state = new PipelineState();
+		const source = state.addNode('generator', { x: 0, y: 0 });
+		const filter = state.addNodeAfter('filter', source)!;
+		expect(state.node(filter)?.position).toEqual({ x: 280, y: 0 });
+		expect(state.doc.edges).toEqual([
+			expect.objectContaining({
+				from: { node: source, port: 'out' },
+				to: { node: filter, port: 'in' }
+			})
+		]);
+		expect(state.selection.nodes).toEqual([filter]);
+		state.undo();
+		expect(state.doc.nodes.map((n) => n.id)).toEqual([source]);
+		expect(state.doc.edges).toEqual([]);
+	});
+
+	it('leaves the node unwired when the ports do not fit, and places it below one in the way', () => {
+		const state = new PipelineState();
+		const table = state.addNode('table', { x: 0, y: 0 });
+		state.addNode('filter', { x: 280, y: 0 });
+		const next = state.addNodeAfter('generator', table)!;
+		expect(state.node(next)?.position).toEqual({ x: 280, y: 140 });
+		expect(state.doc.edges).toEqual([]);
+	});
+});

@@ -17,6 +17,7 @@ import { NO_SELECTION, type Selection, type SelectMode } from './edits';
 import { HistoryManager, diffDocuments, isEmptyDiff } from './history';
 import { IdAllocator } from './ids';
 import { layeredLayout, type LayoutOptions, type Point } from './layout';
+import { freeOffset, spotRightOf } from './placement';
 
 export type { Selection, SelectMode } from './edits';
 export type { Connection, ConnectionCheck } from './connection';
@@ -163,6 +164,30 @@ export class PipelineState {
 		return id;
 	}
 
+	/**
+	 * Adds a node of `kind` one column right of node `after` (its first free row), fed by that
+	 * node's first output when the new node's first input takes it: one undo step. Selects it.
+	 */
+	addNodeAfter(kind: string, after: string): string | null {
+		const from = this.node(after);
+		const def = nodeKind(kind);
+		if (!from || !def) return null;
+		const added = edits.withNewNode(this.#doc, kind, spotRightOf(this.#doc, from));
+		let doc = added.doc;
+		const output = nodeKind(from.kind)?.outputs[0]?.name;
+		const input = def.inputs[0]?.name;
+		if (output !== undefined && input !== undefined) {
+			const link = { from: { node: after, port: output }, to: { node: added.id, port: input } };
+			if (checkConnection(doc, link, 'new-edge', this.#inferContext).ok) {
+				const id = new IdAllocator(doc.edges.map((edge) => edge.id)).edge(link.from, link.to);
+				doc = { ...doc, edges: [...doc.edges, { id, ...link }] };
+			}
+		}
+		this.#commit(doc, `Add ${def.title}`);
+		this.#select({ nodes: [added.id], edges: [] });
+		return added.id;
+	}
+
 	/** Deletes the selected nodes (with their edges) and the selected edges. */
 	removeSelection(): boolean {
 		const { nodes, edges } = this.#selection;
@@ -222,7 +247,8 @@ export class PipelineState {
 	duplicateSelection(): string[] {
 		const fragment = fragmentOf(this.#doc, this.#selection.nodes);
 		if (fragment.nodes.length === 0) return [];
-		return this.#insert(fragment.nodes, fragment.edges, COPY_OFFSET, 'Duplicate');
+		const offset = freeOffset(this.#doc, fragment.nodes, COPY_OFFSET);
+		return this.#insert(fragment.nodes, fragment.edges, offset, 'Duplicate');
 	}
 
 	/** The selected nodes and the edges between them as document JSON, or null when none. */
@@ -251,7 +277,10 @@ export class PipelineState {
 			const error = `pasting would make ${total} nodes; a pipeline holds at most ${MAX_NODES}`;
 			return { ok: false, error };
 		}
-		const offset = at === undefined ? COPY_OFFSET : edits.offsetTo(read.nodes, at);
+		const offset =
+			at === undefined
+				? freeOffset(this.#doc, read.nodes, COPY_OFFSET)
+				: edits.offsetTo(read.nodes, at);
 		return { ok: true, nodes: this.#insert(read.nodes, read.edges, offset, 'Paste') };
 	}
 
