@@ -2,7 +2,7 @@
 import type { PipelineDocument } from '../graph/document';
 import type { Diagnostic } from '../graph/diagnostics';
 import type { InferContext } from '../nodes/types';
-import { Run, type RunOutcome } from '../runtime/scheduler/run';
+import { Run, type RunOptions, type RunOutcome } from '../runtime/scheduler/run';
 import type { WorkerPool } from '../runtime/scheduler/worker-pool';
 import { compile, type CompileResult } from './index';
 import type { CompileOptions } from './physical';
@@ -32,7 +32,8 @@ export function startPipeline(
 	doc: PipelineDocument,
 	pool: WorkerPool,
 	options: Partial<CompileOptions> = {},
-	ctx?: InferContext
+	ctx?: InferContext,
+	runOptions: RunOptions = {}
 ): StartedPipeline {
 	const compiled = compile(doc, { workers: pool.size, ...options }, ctx);
 	if (!compiled.plan) {
@@ -43,7 +44,7 @@ export function startPipeline(
 		};
 	}
 	const plan = compiled.plan;
-	const run = new Run(pool, plan);
+	const run = new Run(pool, plan, runOptions);
 	const outcome = run.start().then((o): PipelineOutcome => {
 		if (o.status !== 'done') return o;
 		const results = new Map<string, unknown>();

@@ -5,6 +5,7 @@
 // its schema may live only in the footer (apache-arrow's own writer puts it there), which needs
 // the end of the file. So large data is best given as an Arrow stream (.arrows).
 import { RecordBatchReader, type RecordBatch, type Schema } from 'apache-arrow';
+import { decoderReason } from '../formats/decoder-reason';
 
 export interface ArrowStream {
 	schema: Schema;
@@ -21,10 +22,28 @@ export async function openArrowStream(
 		reader = await RecordBatchReader.from(chunks);
 		await reader.open();
 	} catch (error) {
-		const why = error instanceof Error ? error.message : String(error);
+		const why = decoderReason(error, 'its schema message is damaged');
 		throw new Error(`'${source}' is not an Arrow IPC file or stream (${why})`, { cause: error });
 	}
 	if (!reader.schema || reader.schema.fields.length === 0)
 		throw new Error(`'${source}' is not an Arrow IPC file or stream, or it has no columns`);
-	return { schema: reader.schema, batches: reader[Symbol.asyncIterator]() };
+	return { schema: reader.schema, batches: namedFailures(reader, source) };
+}
+
+/**
+ * The batches, with a failure to decode one (a body cut short, a message length past the end)
+ * told as the file's damage rather than as apache-arrow's bare text.
+ */
+async function* namedFailures(
+	batches: AsyncIterable<RecordBatch>,
+	source: string
+): AsyncIterableIterator<RecordBatch> {
+	try {
+		yield* batches;
+	} catch (error) {
+		const why = decoderReason(error, 'a record batch message is damaged');
+		throw new Error(`'${source}' has damaged or cut-short Arrow IPC data (${why})`, {
+			cause: error
+		});
+	}
 }

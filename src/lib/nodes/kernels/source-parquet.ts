@@ -16,6 +16,7 @@ import type { BatchView } from '../../runtime/contracts';
 import type { FrameSchema } from '../../runtime/batch/types';
 import type { Kernel, KernelContext, KernelSetup } from '../../runtime/scheduler/kernel';
 import { BatchBuilder } from '../formats/column-build';
+import { decoderReason } from '../formats/decoder-reason';
 import { openRangeBuffer, type RangeBuffer } from '../parquet/parquet-buffer';
 import { PARQUET_COMPRESSORS } from '../parquet/parquet-codecs';
 import { PARQUET_PARSERS, parquetFrameSchema } from '../parquet/parquet-types';
@@ -132,7 +133,7 @@ async function* parquetBatches(
 						pieces.get(columnName)?.push({ rowStart, data: columnData as Values })
 				});
 			} catch (error) {
-				const why = error instanceof Error ? error.message : String(error);
+				const why = decoderReason(error, 'its pages are damaged');
 				throw new Error(`'${source}' row group ${g}: ${why}`, { cause: error });
 			}
 			const columns = schema.names.map((n) => joined(pieces.get(n)!));

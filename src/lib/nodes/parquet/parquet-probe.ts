@@ -2,6 +2,7 @@
 // hears the bytes read so far after each range (a large file's footer comes by Range requests).
 import { parquetMetadataAsync, type AsyncBuffer } from 'hyparquet';
 import type { FrameSchema } from '../../runtime/batch/types';
+import { decoderReason } from '../formats/decoder-reason';
 import { locateSource } from '../kernels/source-locate';
 import { openRangeBuffer, type RangeBuffer } from './parquet-buffer';
 import { PARQUET_PARSERS, parquetFrameSchema } from './parquet-types';
@@ -29,7 +30,7 @@ export async function probeParquetSchema(
 		const file = onBytes ? reporting(buffer, onBytes) : buffer;
 		const metadata = await parquetMetadataAsync(file, { parsers: PARQUET_PARSERS }).catch(
 			(error: unknown) => {
-				const why = error instanceof Error ? error.message : String(error);
+				const why = decoderReason(error, 'its footer metadata is damaged');
 				throw new Error(`'${source}' is not a Parquet file (${why})`, { cause: error });
 			}
 		);

@@ -28,7 +28,7 @@ import { SharedPeekTap } from '../metrics/peek';
 import { createWorkerProbe, type WorkerProbe } from '../metrics/worker-probe';
 import { CountingPool } from './counting-pool';
 import { createDoorbellSet } from './bells';
-import { RUN_STATE, runState, stopRun } from './control';
+import { beat, beatFinishing, RUN_STATE, runState, stopRun } from './control';
 import type { KernelTable } from './kernel';
 import {
 	PASS,
@@ -107,6 +107,7 @@ export async function hostRun(spec: RunSpec, options: HostOptions): Promise<Host
 		let last = performance.now();
 		let lastYield = last;
 		let lastSample = -Infinity;
+		beat(control, worker);
 		while (runState(control) === RUN_STATE.RUNNING) {
 			const pass = stepPass(stages);
 			const moved = (pass & PASS.MOVED) !== 0;
@@ -128,10 +129,14 @@ export async function hostRun(spec: RunSpec, options: HostOptions): Promise<Host
 					sampleWorker();
 					lastSample = now;
 				}
+				// Async readers (a Parquet or Arrow source's decoder) run during the yield: a beat
+				// that stops here means one of them never gave the event loop back.
+				beat(control, worker);
 				await yieldNow();
 				lastYield = performance.now();
 			}
 		}
+		beatFinishing(control, worker);
 		sampleWorker();
 		const state = runState(control);
 		if (state !== RUN_STATE.RUNNING && stages.some((s) => !s.done)) {

@@ -150,6 +150,31 @@ describe('runs on a pool of Node worker_threads', () => {
 		expect(second.status).toBe('done');
 	});
 
+	it('fails a run whose worker is stuck in one step, naming its stage, and replaces the worker', async () => {
+		// No cancel here: the stall watch alone must end the run (a decoder looping forever).
+		const plan = chain([
+			source(100, 100, 0),
+			stage('stuck', 'test.hang', 1, { at: 3 }),
+			stage('verify', 'test.verify', 2, {}, true)
+		]);
+		const run = new Run(pool, plan, { cancelDeadlineMs: 300, stallMs: 500 });
+		const outcome = await run.start();
+		expect(outcome.status).toBe('failed');
+		if (outcome.status !== 'failed') return;
+		expect(outcome.failure.stage).toBe('stuck');
+		expect(outcome.failure.message).toMatch(/^stopped responding: one step ran for over 500 ms/);
+		// The batch in the stuck kernel's hands dies with its worker (at most one block per stuck
+		// stage); it belonged to this run's own pool, which goes with the run.
+		expect(run.leakedBlocks()).toBeLessThanOrEqual(1);
+		expect(await pool.worker(1).api.ping()).toBe('pong');
+	});
+
+	it('does not take a slow but beating worker for a stalled one', async () => {
+		const plan = chain([source(6, 10, 0), stage('slow', 'test.sleep', 1, { ms: 150 }, true)]);
+		const run = new Run(pool, plan, { stallMs: 400 });
+		expect((await run.start()).status).toBe('done');
+	});
+
 	it('fails the run naming the stages of a worker that dies, and replaces it', async () => {
 		const plan = chain([
 			source(100, 100, 0),

@@ -6,6 +6,11 @@
 // the shared control cell, which every host reads each turn; hosts that have not returned
 // `cancelDeadlineMs` later are terminated and replaced. Afterwards every ring is drained and
 // its blocks released, so the pool is whole; `leakedBlocks()` says if it is not.
+//
+// A stall watch covers what a cancel cannot: a worker stuck inside one step that never returns
+// (a library decoding a corrupt file in an endless loop). Each host beats between steps
+// (control.ts); a hosting worker whose beat has not moved for `stallMs` fails the run naming
+// its stages, and the stop watchdog then replaces it like any host that does not return.
 import type { FrameSchema } from '../batch/types';
 import { Doorbell } from '../channel/doorbell';
 import { RingChannel } from '../channel/ring';
@@ -15,7 +20,7 @@ import { PEEK_TIMEOUT_MS, PeekClient, createPeekRegion, type PeekResult } from '
 import type { Topology } from '../metrics/rates';
 import { Sampler } from '../metrics/sampler';
 import { bellDescriptor, createDoorbellSet, createRunBells } from './bells';
-import { RUN_STATE, createControl, runState, stopRun } from './control';
+import { BEAT_FINISHING, RUN_STATE, createControl, heartbeat, runState, stopRun } from './control';
 import type { HostOutcome } from './host';
 import type { HostResult, RunSpec, StageFailure, StageSpec } from './spec';
 import type { SourceReport } from '../source-report';
@@ -84,6 +89,12 @@ export interface RunOptions {
 	 */
 	memory?: MemoryPool;
 	/**
+	 * How long a hosting worker may go without a heartbeat (one step that never returns) before
+	 * the run fails naming its stages and the worker is replaced. Default 30 000 ms: far above
+	 * any single step of the engine's kernels, which work a batch at a time.
+	 */
+	stallMs?: number;
+	/**
 	 * Whether stages write metrics counters (default true). False skips kernel timing and every
 	 * counter write, for measuring what the counters cost (bench/metrics.bench.ts).
 	 */
@@ -104,6 +115,17 @@ export function collectResults(
 
 let nextRunId = 1;
 
+const DEFAULT_STALL_MS = 30_000;
+
+/** Why a run failed when a worker stopped answering (its stages are named beside it). */
+export function stalledMessage(stallMs: number): string {
+	const span = stallMs >= 1000 ? `${Math.round(stallMs / 1000)} s` : `${stallMs} ms`;
+	return (
+		`stopped responding: one step ran for over ${span} without ` +
+		`returning (a corrupt or pathological input can do this); its worker was restarted`
+	);
+}
+
 export class Run {
 	readonly id = nextRunId++;
 	readonly memory: MemoryPool;
@@ -113,6 +135,7 @@ export class Run {
 	private readonly bells: Doorbell[];
 	private readonly spec: RunSpec;
 	private readonly deadlineMs: number;
+	private readonly stallMs: number;
 	private started = false;
 	private running = false;
 	private readonly peeks: PeekClient;
@@ -123,6 +146,7 @@ export class Run {
 		options: RunOptions = {}
 	) {
 		this.deadlineMs = options.cancelDeadlineMs ?? 1000;
+		this.stallMs = options.stallMs ?? DEFAULT_STALL_MS;
 		plan.stages.forEach((s, i) => {
 			if (!(s.worker >= 0 && s.worker < workers.size)) {
 				throw new RangeError(
@@ -153,7 +177,7 @@ export class Run {
 		if (options.metrics === false) this.metrics.setEnabled(false);
 		const peekRegion = createPeekRegion();
 		this.peeks = new PeekClient(peekRegion, () => this.running);
-		const control = createControl();
+		const control = createControl(workers.size);
 		this.control = new Int32Array(control);
 		this.spec = {
 			runId: this.id,
@@ -226,6 +250,10 @@ export class Run {
 				)
 				.then(() => settle.get(w)!());
 		}
+		const stopStallWatch = this.watchStalls(hosting, returned, (w) => {
+			fail({ stage: this.stagesOn(w), message: stalledMessage(this.stallMs), seq: null });
+			onStopped();
+		});
 		// A watchdog: once the run is stopped, hosts get `deadlineMs` to return, then are replaced.
 		const all = Promise.all(settled);
 		const stopWatch = (async () => {
@@ -238,6 +266,7 @@ export class Run {
 		await Promise.race([all, stopWatch.then(() => undefined)]);
 		onStopped();
 		await stopWatch;
+		stopStallWatch();
 		stopDeath();
 		this.running = false;
 		this.drainRings();
@@ -249,6 +278,34 @@ export class Run {
 	}
 
 	private cancelHook: () => void = () => {};
+
+	/**
+	 * Calls `stalled(w)` once for a hosting worker, still running and not returned, whose
+	 * heartbeat has not moved for `stallMs`. A worker is timed from its first beat, so a slow
+	 * worker start is not a stall. Returns the function that stops the watch.
+	 */
+	private watchStalls(
+		hosting: number[],
+		returned: Set<number>,
+		stalled: (w: number) => void
+	): () => void {
+		const seen = new Map<number, { beat: number; at: number }>();
+		const timer = setInterval(
+			() => {
+				if (runState(this.control) !== RUN_STATE.RUNNING) return;
+				const now = performance.now();
+				for (const w of hosting) {
+					const value = heartbeat(this.control, w);
+					if (returned.has(w) || value === BEAT_FINISHING || value === 0) continue;
+					const last = seen.get(w);
+					if (!last || last.beat !== value) seen.set(w, { beat: value, at: now });
+					else if (now - last.at >= this.stallMs) return stalled(w);
+				}
+			},
+			Math.max(10, Math.min(1000, this.stallMs / 4))
+		);
+		return () => clearInterval(timer);
+	}
 
 	/** Stops the run; every stage sees it within one kernel call. */
 	cancel(): void {
