@@ -166,10 +166,10 @@ describe(`file sources on hostile bytes (seed ${SEED})`, () => {
 					if (KEEP) writeFileSync(join(KEEP, file), bytes);
 					let timer: ReturnType<typeof setTimeout> | undefined;
 					const hang = new Promise<{ error: string }>((resolve) => {
-						timer = setTimeout(
-							() => resolve({ error: `HANG: no end within ${DEADLINE_MS} ms` }),
-							DEADLINE_MS
-						);
+						timer = setTimeout(() => {
+							current?.cancel();
+							resolve({ error: `HANG: no end within ${DEADLINE_MS} ms` });
+						}, DEADLINE_MS);
 					});
 					const r: { rows?: number; error?: string } = await Promise.race([
 						attempt(kind, path).catch((e: unknown) => ({
