@@ -1,6 +1,7 @@
 // Every export format read back by our own sources, through the real engine (two Node
 // workers): for every column type, with nulls, the values that come out are the values that
-// went in (int64 and uint64 exact, dates as days, timestamps as milliseconds).
+// went in (int64 and uint64 exact, dates as days, timestamps as milliseconds), including every
+// type's edge values (EDGES): limits, NaN, ±Infinity, −0, null-looking strings, far dates.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,7 +22,31 @@ const SEED = 7_2024;
 const ROWS = 3000;
 const TEXTS = ['plain', 'with, comma', 'say "hi"', 'two\nlines', 'ünïcödé ✓', '', ' padded '];
 
+/**
+ * The values at each type's edges: limits, NaN, ±Infinity, −0, subnormals, strings a reader
+ * could take for null, a number or a date, dates and times far from the epoch on both sides.
+ */
+const EDGES: Record<ColumnType, readonly unknown[]> = {
+	int8: [-128, 127, 0, -1],
+	int16: [-32768, 32767],
+	int32: [-2147483648, 2147483647],
+	int64: [-(2n ** 63n), 2n ** 63n - 1n, 2n ** 53n + 1n, -(2n ** 53n) - 1n, 0n],
+	uint8: [0, 255],
+	uint16: [0, 65535],
+	uint32: [0, 4294967295],
+	uint64: [0n, 2n ** 64n - 1n, 2n ** 63n, 2n ** 53n + 1n],
+	float32: [NaN, Infinity, -Infinity, -0, Math.fround(1e-45), Math.fround(3.4e38)],
+	float64: [NaN, Infinity, -Infinity, -0, 5e-324, Number.MAX_VALUE, -Number.MAX_VALUE, 0.1 + 0.2],
+	bool: [true, false],
+	utf8: ['NA', 'null', 'N/A', 'NaN', 'nan', 'NULL', '', ' ', '1e5', '-0', '2001-01-01', 'true'],
+	// 0001-01-01, 9999-12-31, and years ±12000 and −44, the day before the epoch
+	date32: [-719162, 2932896, 3663314, -5103830, -735614, -1, 0],
+	// ±8.64e15 ms is the whole range of a JS Date; the millisecond before the epoch
+	timestamp: [-8_640_000_000_000_000n, 8_640_000_000_000_000n, -1n, -62135596800001n, 0n]
+};
+
 function valueOf(type: ColumnType, prng: Prng): unknown {
+	if (prng.chance(0.05)) return prng.pick(EDGES[type]);
 	switch (type) {
 		case 'int8':
 			return prng.int(-128, 127);
