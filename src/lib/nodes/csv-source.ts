@@ -78,7 +78,12 @@ export const csvSource: NodeDefinition<CsvSourceParams> = {
 			options: BAD_ROWS,
 			help: 'fail: stop the run; skip: drop the row; null: keep it with nulls'
 		},
-		{ name: 'types', label: 'Column types', control: 'json', help: '{ "price": "float64" }' },
+		{
+			name: 'types',
+			label: 'Column types',
+			control: 'json',
+			help: '{ "price": "float64", "when": "timestamp:%Y/%m/%d %H:%M" }'
+		},
 		{
 			name: 'parallel',
 			label: 'Split between workers',

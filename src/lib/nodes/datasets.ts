@@ -125,7 +125,9 @@ export class DatasetRegistry implements InferContext {
 	private readonly schemas = new Map<string, FrameSchema>();
 
 	registerDatasetSchema(ref: string, schema: FrameSchema): void {
-		this.schemas.set(ref, { names: [...schema.names], types: [...schema.types] });
+		const copy: FrameSchema = { names: [...schema.names], types: [...schema.types] };
+		if (schema.formats) copy.formats = [...schema.formats];
+		this.schemas.set(ref, copy);
 	}
 
 	datasetSchema(ref: string): FrameSchema | undefined {
@@ -152,8 +154,7 @@ export async function probeDatasetSchema(
 	const known = sampleSchema(source, options);
 	if (known) return { names: [...known.names], types: [...known.types] };
 	const sample = await readPrefix(locateSource(source), PROBE_BYTES);
-	const { names, types } = inferCsvSchema(sample, options);
-	return { names, types };
+	return inferCsvSchema(sample, options);
 }
 
 /**
@@ -226,7 +227,9 @@ export function datasetToken(node: { kind: string; params?: unknown }, ctx: Infe
 	if (dataset === undefined) return '';
 	const { source, options, format, ref } = dataset;
 	const schema = ctx.datasetSchema(ref) ?? sampleSchema(source, options, format);
-	return schema === undefined ? '?' : JSON.stringify([schema.names, schema.types]);
+	return schema === undefined
+		? '?'
+		: JSON.stringify([schema.names, schema.types, ...(schema.formats ? [schema.formats] : [])]);
 }
 
 /**

@@ -48,9 +48,13 @@ describe('timestamps on both sides of the epoch', () => {
 	});
 
 	/** Column `at` (ms) and `y` (year(at)) of the file, read by a `kind` source then derive. */
-	async function read(kind: string, path: string): Promise<{ at: number[]; y: number[] }> {
+	async function read(
+		kind: string,
+		path: string,
+		params: Record<string, unknown> = {}
+	): Promise<{ at: number[]; y: number[] }> {
 		const doc = line(
-			{ id: 'src', kind, params: { source: path } },
+			{ id: 'src', kind, params: { source: path, ...params } },
 			{ id: 'd', kind: 'derive', params: { column: 'y', expression: 'year(at)' } },
 			{ id: 'out', kind: 'collect' }
 		);
@@ -93,6 +97,35 @@ describe('timestamps on both sides of the epoch', () => {
 		const got = await read('csv', path);
 		expect(got.at).toEqual(TIMES.map(([, ms]) => ms));
 		expect(got.y).toEqual(TIMES.map(([, ms]) => new Date(ms).getUTCFullYear()));
+	});
+
+	it('CSV dates in other text forms are read through the probe and every worker alike', async () => {
+		const path = join(dir, 'dmy.csv');
+		// Day first: 25/06 proves it, so 12/06/1998 is 12 June, in the run as in the probe.
+		writeFileSync(path, 'at\n12/06/1998 10:00\n25/06/1998 23:59:59.5\n01/01/1969\n');
+		const got = await read('csv', path);
+		expect(got.at).toEqual([
+			Date.UTC(1998, 5, 12, 10),
+			Date.UTC(1998, 5, 25, 23, 59, 59, 500),
+			Date.UTC(1969, 0, 1)
+		]);
+		expect(got.y).toEqual([1998, 1998, 1969]);
+	});
+
+	it('JSON text dates in other forms are inferred and read alike', async () => {
+		const path = join(dir, 'named.ndjson');
+		const lines = ['Jun 12 1998 10:00', 'Dec 31 1969 23:59:59.999', 'Jan 1 1970'];
+		writeFileSync(path, lines.map((at) => JSON.stringify({ at })).join('\n') + '\n');
+		const got = await read('json', path);
+		expect(got.at).toEqual([Date.UTC(1998, 5, 12, 10), -1, 0]);
+		expect(got.y).toEqual([1998, 1969, 1970]);
+	});
+
+	it("CSV reads a column in the form its types override names ('timestamp:%Y/%m/%d %H:%M')", async () => {
+		const path = join(dir, 'override.csv');
+		writeFileSync(path, 'at\n2001/01/01 00:47\n1960/02/29 12:00\n');
+		const got = await read('csv', path, { types: { at: 'timestamp:%Y/%m/%d %H:%M' } });
+		expect(got.at).toEqual([Date.UTC(2001, 0, 1, 0, 47), Date.UTC(1960, 1, 29, 12)]);
 	});
 
 	it.each([

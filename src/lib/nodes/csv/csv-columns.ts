@@ -6,6 +6,7 @@
 // 64-bit values as little-endian int32 halves in `ints` (reinterpreted as BigInt64Array).
 
 import type { ColumnType, ColumnValues, ColumnView } from '../../runtime/contracts';
+import { compileDateFormat, parseWithFormat, type DateFormat } from '../formats/date-formats';
 import { NullMatcher, trimEnd, trimStart } from './csv-infer';
 import { FIELD_ESCAPED, FIELD_QUOTED } from './csv-scanner';
 import {
@@ -98,15 +99,19 @@ export class ColumnBuilder {
 	private readonly bits: Uint8Array;
 	private readonly offsets: Int32Array;
 	private bytes: Uint8Array;
+	private readonly format: DateFormat | null;
 
 	constructor(
 		readonly name: string,
 		readonly type: ColumnType,
 		capacity: number,
 		private readonly nulls: NullMatcher,
-		private readonly quote: number
+		private readonly quote: number,
+		/** The date pattern of a date32/timestamp column whose text is not ISO. */
+		pattern: string | null = null
 	) {
 		[this.kind, this.min, this.max] = KINDS[type];
+		this.format = pattern === null ? null : compileDateFormat(pattern);
 		const kind = this.kind;
 		const wide = kind === KIND_INT64 || kind === KIND_UINT64 || kind === KIND_TIMESTAMP;
 		const usesInts = kind === KIND_SMALL_INT || kind === KIND_DATE || wide;
@@ -162,13 +167,17 @@ export class ColumnBuilder {
 				break;
 			}
 			case KIND_DATE: {
-				const days = parseDateBytes(buf, start, end);
+				const days = this.format
+					? Math.floor(parseWithFormat(this.format, buf, start, end, false) / 86_400_000)
+					: parseDateBytes(buf, start, end);
 				if (days !== days) return this.nullOrBad(buf, start, end, row);
 				this.ints[row] = days;
 				break;
 			}
 			case KIND_TIMESTAMP: {
-				const ms = parseTimestampBytes(buf, start, end);
+				const ms = this.format
+					? parseWithFormat(this.format, buf, start, end, true)
+					: parseTimestampBytes(buf, start, end);
 				if (ms !== ms) return this.nullOrBad(buf, start, end, row);
 				writeInt64(ms, this.ints, 2 * row);
 				break;

@@ -3,6 +3,7 @@
 
 import { COLUMN_TYPES } from '../../runtime/batch/types';
 import type { ColumnType } from '../../runtime/contracts';
+import { compileDateFormat, type DateFormat } from '../formats/date-formats';
 import { csvOptionError } from './csv-messages';
 import { MAX_RECORD_BYTES } from './csv-scanner';
 
@@ -17,6 +18,11 @@ export interface CsvOptions {
 	nullValues?: string[];
 	/** Explicit column types by column name; they win over inference. */
 	types?: Record<string, ColumnType>;
+	/**
+	 * The text form of date32/timestamp columns by name (formats/date-formats.ts patterns, e.g.
+	 * '%d/%m/%Y'); they win over inference. Columns not named are ISO or inferred.
+	 */
+	formats?: Record<string, string>;
 	/** Data rows read before the column types are inferred (default 1000). */
 	sampleRows?: number;
 	/**
@@ -79,6 +85,7 @@ export interface ResolvedCsvOptions {
 	header: boolean;
 	nullValues: string[];
 	types: ReadonlyMap<string, ColumnType>;
+	formats: ReadonlyMap<string, DateFormat>;
 	sampleRows: number;
 	badRows: number;
 	batchRows: number;
@@ -121,6 +128,9 @@ export function resolveCsvOptions(options: CsvOptions = {}): ResolvedCsvOptions 
 		if (!COLUMN_TYPES.includes(type)) throw csvOptionError.types(name, type, COLUMN_TYPES);
 		types.set(name, type);
 	}
+	const formats = new Map<string, DateFormat>();
+	for (const [name, pattern] of Object.entries(options.formats ?? {}))
+		formats.set(name, compileDateFormat(pattern));
 	const columns = options.columns ?? null;
 	if (
 		columns !== null &&
@@ -136,6 +146,7 @@ export function resolveCsvOptions(options: CsvOptions = {}): ResolvedCsvOptions 
 		header,
 		nullValues: [...nullValues],
 		types,
+		formats,
 		sampleRows: rowCount('sampleRows', options.sampleRows, 1000),
 		badRows,
 		batchRows: rowCount('batchRows', options.batchRows, 16384),

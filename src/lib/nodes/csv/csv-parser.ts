@@ -2,7 +2,8 @@
 // batches out. See csv-scanner.ts for the grammar, csv-infer.ts for type inference and
 // csv-columns.ts for the output layout.
 
-import type { BatchView, ColumnType } from '../../runtime/contracts';
+import type { BatchView } from '../../runtime/contracts';
+import type { FrameSchema } from '../../runtime/batch/types';
 import { resolveCsvOptions, type CsvOptions, type CsvProblem } from './csv-options';
 import { CsvReader } from './csv-reader';
 import type { SourceReport } from '../../runtime/source-report';
@@ -30,7 +31,7 @@ export class CsvParser {
 	}
 
 	/** Column names and types once the sample is read (or at finish for short inputs). */
-	schema(): { names: string[]; types: ColumnType[] } | null {
+	schema(): FrameSchema | null {
 		return this.reader.schema();
 	}
 
@@ -75,10 +76,7 @@ export class CsvParser {
  * Schema from the first bytes of a file (for the compiler): reads up to sampleRows complete
  * records; a cut-off last record is ignored unless it is the only one. Never throws for bad rows.
  */
-export function inferCsvSchema(
-	sample: Uint8Array,
-	options?: CsvOptions
-): { names: string[]; types: ColumnType[] } {
+export function inferCsvSchema(sample: Uint8Array, options?: CsvOptions): FrameSchema {
 	const reader = new CsvReader(resolveCsvOptions(options), true);
 	reader.push(sample);
 	return reader.sniffSchema();

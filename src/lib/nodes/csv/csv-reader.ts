@@ -7,6 +7,7 @@
 // Allocation per batch: the fresh output arrays only; per row: nothing unless it is a problem.
 
 import type { BatchView, ColumnType } from '../../runtime/contracts';
+import type { FrameSchema } from '../../runtime/batch/types';
 import { ColumnBuilder } from './csv-columns';
 import { NullMatcher } from './csv-infer';
 import { csvMessage } from './csv-messages';
@@ -67,6 +68,8 @@ export class CsvReader implements CsvRecordSink {
 	private phase: number;
 	private names: string[] | null = null;
 	private types: ColumnType[] | null = null;
+	/** Per column: the date pattern it is read with (given or inferred), null for ISO. */
+	private formats: (string | null)[] = [];
 	private columns: ColumnBuilder[] = [];
 	private sample: SampleRows | null = new SampleRows();
 	private rows = 0;
@@ -123,7 +126,7 @@ export class CsvReader implements CsvRecordSink {
 	}
 
 	/** The schema from the rows seen so far, even before the sample is full (inferCsvSchema). */
-	sniffSchema(): { names: string[]; types: ColumnType[] } {
+	sniffSchema(): FrameSchema {
 		if (this.phase !== PHASE_ROWS) {
 			// Use a trailing record without a newline only when nothing complete was read.
 			if ((this.sample?.rows ?? 0) === 0) this.scanner.finish();
@@ -132,9 +135,11 @@ export class CsvReader implements CsvRecordSink {
 		return this.schema() ?? { names: [], types: [] };
 	}
 
-	schema(): { names: string[]; types: ColumnType[] } | null {
+	schema(): FrameSchema | null {
 		if (this.names === null || this.types === null) return null;
-		return { names: [...this.names], types: [...this.types] };
+		const schema: FrameSchema = { names: [...this.names], types: [...this.types] };
+		if (this.formats.some((f) => f !== null)) schema.formats = [...this.formats];
+		return schema;
 	}
 
 	problems(): CsvProblem[] {
@@ -249,14 +254,23 @@ export class CsvReader implements CsvRecordSink {
 		const names = (this.names ??= []);
 		const sample = this.sample!;
 		const inferred = sample.inferTypes(names.length, this.nulls);
-		const types = names.map((name, i) => this.options.types.get(name) ?? inferred[i]);
+		const given = this.options.types;
+		const types = names.map((name, i) => given.get(name) ?? inferred.types[i]);
+		// A given pattern wins; an inferred one holds only while the type is the inferred one.
+		const formats = names.map((name, i) =>
+			types[i] !== 'date32' && types[i] !== 'timestamp'
+				? null
+				: (this.options.formats.get(name)?.pattern ??
+					(given.has(name) ? null : inferred.formats[i]))
+		);
 		this.types = types;
+		this.formats = formats;
 		this.phase = PHASE_ROWS;
 		this.sample = null;
 		if (this.inferOnly) return;
 		const { batchRows, quote } = this.options;
 		this.columns = names.map(
-			(name, i) => new ColumnBuilder(name, types[i], batchRows, this.nulls, quote)
+			(name, i) => new ColumnBuilder(name, types[i], batchRows, this.nulls, quote, formats[i])
 		);
 		for (let row = 0; row < sample.rows; row++) {
 			const { bytes, starts, ends, flags } = sample;

@@ -4,6 +4,10 @@
 import type { ColumnType } from '../../runtime/contracts';
 import { NullMatcher, TYPE_ANY, pickType, trimEnd, trimStart, valueTypes } from './csv-infer';
 import { FIELD_MALFORMED } from './csv-scanner';
+import { INFERRED_FORMATS, matchingFormats, parsed } from '../formats/date-formats';
+
+/** Every inferred date pattern still possible. */
+const ALL_FORMATS = (1 << INFERRED_FORMATS.length) - 1;
 
 export class SampleRows {
 	bytes = new Uint8Array(64 * 1024);
@@ -53,13 +57,23 @@ export class SampleRows {
 		}
 	}
 
-	/** Inferred type of each of `width` columns; nulls and malformed fields do not vote. */
-	inferTypes(width: number, nulls: NullMatcher): ColumnType[] {
+	/**
+	 * Inferred type of each of `width` columns, and the date pattern of those read as dates in
+	 * another form than ISO (formats/date-formats.ts; null for the rest); nulls and malformed
+	 * fields do not vote.
+	 */
+	inferTypes(
+		width: number,
+		nulls: NullMatcher
+	): { types: ColumnType[]; formats: (string | null)[] } {
 		const types: ColumnType[] = [];
+		const formats: (string | null)[] = [];
 		for (let column = 0; column < width; column++) {
 			let mask = TYPE_ANY;
 			let voted = false;
-			for (let row = 0; row < this.rows && mask !== 0; row++) {
+			let dates = ALL_FORMATS;
+			let hasTime = false;
+			for (let row = 0; row < this.rows && (mask !== 0 || dates !== 0); row++) {
 				if (column >= this.rowCount[row]) continue;
 				const f = this.rowBase[row] + column;
 				if (this.flags[f] & FIELD_MALFORMED) continue;
@@ -67,11 +81,22 @@ export class SampleRows {
 				const end = trimEnd(this.bytes, start, this.ends[f]);
 				if (nulls.matches(this.bytes, start, end)) continue;
 				mask &= valueTypes(this.bytes, start, end);
+				if (dates !== 0) {
+					dates = matchingFormats(this.bytes, start, end, dates);
+					hasTime ||= parsed.hasTime;
+				}
 				voted = true;
 			}
-			types.push(pickType(mask, voted));
+			const type = pickType(mask, voted);
+			if (type === 'utf8' && voted && dates !== 0) {
+				types.push(hasTime ? 'timestamp' : 'date32');
+				formats.push(INFERRED_FORMATS[31 - Math.clz32(dates & -dates)].pattern);
+			} else {
+				types.push(type);
+				formats.push(null);
+			}
 		}
-		return types;
+		return { types, formats };
 	}
 
 	private reserve(fields: number, bytes: number): void {

@@ -9,6 +9,7 @@ import type { FrameSchema } from '../../runtime/batch/types';
 import { datasetRef, sampleSchema, type DatasetReadOptions, type SampleFormat } from '../datasets';
 import { SAMPLE_FILES, SAMPLE_PREFIX } from '../kernels/source-locate';
 import { quoteUntrusted, untrustedList } from './untrusted-text';
+import { compileDateFormat, splitTypeFormat } from './date-formats';
 import {
 	COLUMN_TYPE_CHOICES,
 	type InferContext,
@@ -29,14 +30,36 @@ export const sourceMessages = {
 		`${untrustedList(found)}; the pipeline expects ${untrustedList(expected)} (reload the source)`
 };
 
-/** A source's `types` param: column name -> type, winning over inference (see withTypes). */
+const TYPE_MESSAGE =
+	`a column type must be one of ${COLUMN_TYPE_CHOICES.join(', ')}, or date32 or timestamp ` +
+	'with the text form of the values, e.g. "timestamp:%Y/%m/%d %H:%M"';
+
+/** "date32:%d/%m/%Y" or "timestamp:…" with a pattern formats/date-formats.ts can read. */
+function isTypeWithFormat(text: string): boolean {
+	const { type, format } = splitTypeFormat(text);
+	if (format === null || (type !== 'date32' && type !== 'timestamp')) return false;
+	try {
+		compileDateFormat(format);
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+/**
+ * A source's `types` param: column name -> type, winning over inference (see withTypes); a
+ * date32 or timestamp type may name the values' text form: "timestamp:%Y/%m/%d %H:%M".
+ */
 export function columnTypesParam() {
 	return v.optional(
 		v.record(
 			v.string(),
-			v.picklist(
-				COLUMN_TYPE_CHOICES,
-				`a column type must be one of ${COLUMN_TYPE_CHOICES.join(', ')}`
+			v.union(
+				[
+					v.picklist(COLUMN_TYPE_CHOICES),
+					v.pipe(v.string(), v.check(isTypeWithFormat, TYPE_MESSAGE))
+				],
+				TYPE_MESSAGE
 			)
 		),
 		{}
@@ -99,10 +122,11 @@ export function datasetOf(
 /** `schema` with the `types` overrides applied, or the problem naming an unknown column. */
 export function withTypes(
 	schema: FrameSchema,
-	types: Readonly<Record<string, FrameSchema['types'][number]>>,
+	types: Readonly<Record<string, string>>,
 	source: string
 ): { ok: true; schema: FrameSchema } | { ok: false; problem: NodeProblem } {
 	const out = [...schema.types];
+	const formats = schema.formats ? [...schema.formats] : schema.names.map(() => null);
 	for (const [column, type] of Object.entries(types)) {
 		const i = schema.names.indexOf(column);
 		if (i < 0)
@@ -113,7 +137,13 @@ export function withTypes(
 					message: sourceMessages.unknownColumn('types', column, source, schema.names)
 				}
 			};
-		out[i] = type;
+		const given = splitTypeFormat(type);
+		out[i] = given.type as FrameSchema['types'][number];
+		// A given pattern wins; a bare date type keeps the pattern the values were found in.
+		const dated = out[i] === 'date32' || out[i] === 'timestamp';
+		formats[i] = !dated ? null : (given.format ?? formats[i]);
 	}
-	return { ok: true, schema: { names: [...schema.names], types: out } };
+	const result: FrameSchema = { names: [...schema.names], types: out };
+	if (formats.some((f) => f !== null)) result.formats = formats;
+	return { ok: true, schema: result };
 }

@@ -8,13 +8,19 @@
 // Types, from the non-null values a column has in the sample (predictable, nothing clever):
 // all true/false -> bool; all whole numbers -> int64; all numbers -> float64; all text in ISO
 // date form (2024-05-01) -> date32; all text in ISO date-time form (2024-05-01T10:00:00Z,
-// a time without a zone read as UTC) -> timestamp; other text, arrays and deeper objects -> utf8.
+// a time without a zone read as UTC) -> timestamp; all text in one of the other common date
+// forms of formats/date-formats.ts (2001/01/01 00:47, Jun 12 1998, 12/06/1998: month first
+// unless a value proves day first) -> date32 or timestamp read in that form (schema.formats);
+// other text, arrays and deeper objects -> utf8.
 // Mixed whole and fractional numbers widen to float64; any other mix widens to utf8; a column
 // with only nulls is utf8. Columns appear in the order they are first met; a column that first
 // appears after the sample is not read.
 import type { ColumnType } from '../../runtime/contracts';
 import type { FrameSchema } from '../../runtime/batch/types';
 import { parseIsoMs } from '../formats/column-build';
+import { INFERRED_FORMATS, matchingTextFormats, parsed } from '../formats/date-formats';
+
+const ALL_FORMATS = (1 << INFERRED_FORMATS.length) - 1;
 import { JsonError, JsonSplitter, describeAt, type JsonText } from './json-split';
 
 export const DEFAULT_JSON_DEPTH = 1;
@@ -92,6 +98,8 @@ export function inferJsonSchema(
 	let items = splitter.push(sample);
 	if (complete) items = items.concat(splitter.finish());
 	const seen = new Map<string, Seen | undefined>();
+	/** Per column: the date patterns every string so far parses with (0 once a non-string came). */
+	const dates = new Map<string, { mask: number; time: boolean }>();
 	for (const item of items.slice(0, SAMPLE_RECORDS)) {
 		const record = parseRecord(item, splitter.layout!);
 		flattenRecord(record, depth, (column, value) => {
@@ -101,8 +109,22 @@ export function inferJsonSchema(
 				return;
 			}
 			seen.set(column, widen(before, kindOf(value)));
+			const d = dates.get(column) ?? { mask: ALL_FORMATS, time: false };
+			if (typeof value !== 'string') d.mask = 0;
+			else if (d.mask !== 0) {
+				d.mask = matchingTextFormats(value, d.mask);
+				d.time ||= parsed.hasTime;
+			}
+			dates.set(column, d);
 		});
 	}
 	const names = [...seen.keys()];
-	return { names, types: names.map((n) => TYPE_OF[seen.get(n) ?? 'text']) };
+	const types = names.map((n) => TYPE_OF[seen.get(n) ?? 'text']);
+	const formats = names.map((n, i) => {
+		const d = dates.get(n);
+		if (types[i] !== 'utf8' || seen.get(n) === undefined || !d || d.mask === 0) return null;
+		types[i] = d.time ? 'timestamp' : 'date32';
+		return INFERRED_FORMATS[31 - Math.clz32(d.mask & -d.mask)].pattern;
+	});
+	return formats.some((f) => f !== null) ? { names, types, formats } : { names, types };
 }

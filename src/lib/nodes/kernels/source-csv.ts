@@ -41,7 +41,7 @@ const CHUNKS_PER_CALL = 8;
 export interface CsvReadSpec {
 	/** The `source` param as the user wrote it (named in messages). */
 	source: string;
-	/** Parser options; `types` are replaced by the schema's. */
+	/** Parser options; `types` and `formats` are replaced by the schema's. */
 	options: CsvOptions;
 	/** The output schema the plan expects. */
 	schema: FrameSchema;
@@ -65,6 +65,11 @@ export function quotedBreakMessage(source: string, start: number, end: number): 
 export function csvReadKernel(spec: CsvReadSpec, setup: KernelSetup): Kernel {
 	const { source, schema } = spec;
 	const types = Object.fromEntries(schema.names.map((name, i) => [name, schema.types[i]]));
+	// The text form of dates the probe found (or the `types` override named): same for every
+	// instance, so a split file reads 12/06/1998 alike in every range.
+	const formats = Object.fromEntries(
+		(schema.formats ?? []).flatMap((f, i) => (f === null ? [] : [[schema.names[i], f]]))
+	);
 	let parser: CsvParser | null = null;
 	let chunks: ChunkSource | null = null;
 	let share: CsvShare | null = null;
@@ -113,6 +118,7 @@ export function csvReadKernel(spec: CsvReadSpec, setup: KernelSetup): Kernel {
 		parser = new CsvParser({
 			...spec.options,
 			types,
+			formats,
 			batchRows,
 			columns: midFile ? schema.names : undefined,
 			startOffset: midFile && share.kind === 'range' ? share.start : undefined

@@ -14,6 +14,7 @@
 import type { FrameSchema } from '../../runtime/batch/types';
 import type { Kernel, KernelSetup } from '../../runtime/scheduler/kernel';
 import { BatchBuilder, coerce } from '../formats/column-build';
+import { compileDateFormat, parseTextWithFormat } from '../formats/date-formats';
 import { flattenRecord, parseRecord } from '../json/json-infer';
 import { JsonError, JsonSplitter, describeAt, type JsonText } from '../json/json-split';
 import { openChunks, type ChunkSource } from './source-bytes';
@@ -35,6 +36,11 @@ export function jsonReadKernel(spec: JsonReadSpec, setup: KernelSetup): Kernel {
 	const pending = new PendingBatches(schema, frameLimit(setup.budgetBytes), source);
 	const index = new Map(schema.names.map((n, i) => [n, i]));
 	const row: unknown[] = new Array(schema.names.length);
+	// Date columns in another text form than ISO (the probe's or the `types` override's).
+	const formats = schema.names.map((_, i) => {
+		const pattern = schema.formats?.[i];
+		return pattern ? compileDateFormat(pattern) : null;
+	});
 	const splitter = new JsonSplitter();
 	let builder: BatchBuilder | null = null;
 	let chunks: ChunkSource | null = null;
@@ -61,6 +67,11 @@ export function jsonReadKernel(spec: JsonReadSpec, setup: KernelSetup): Kernel {
 		});
 		// Coerce every column before appending any, so a skipped record leaves no partial row.
 		for (let i = 0; i < row.length; i++) {
+			const format = formats[i];
+			if (format && typeof row[i] === 'string') {
+				const n = parseTextWithFormat(format, row[i] as string, schema.types[i] === 'timestamp');
+				if (n === n) row[i] = n;
+			}
 			const v = coerce(schema.types[i], row[i]);
 			if (v === null || typeof v !== 'object') {
 				row[i] = v;

@@ -33,6 +33,11 @@ import type { ColumnType } from '../contracts';
 export interface FrameSchema {
 	names: string[];
 	types: ColumnType[];
+	/**
+	 * Text sources only (CSV): the pattern each date32/timestamp column's text is read with
+	 * (nodes/formats/date-formats.ts), null or absent for ISO. Absent when every column is ISO.
+	 */
+	formats?: (string | null)[];
 }
 
 /** Every ColumnType, in type-code order: a column's code in the frame is its index here + 1. */
