@@ -1,6 +1,6 @@
 // Transform: adds (or replaces) a column computed from an expression.
 import * as v from 'valibot';
-import { checkExpression, evaluate } from './expr';
+import { checkExpression, evaluate, ExprOverflowError } from './expr';
 import { columnIndex, fieldsOf, withColumn } from './schema-util';
 import type { NodeDefinition } from './types';
 
@@ -40,7 +40,15 @@ export const derive: NodeDefinition<Params> = {
 		const program = checked.program;
 		const at = columnIndex(inputSchema, p.column);
 		return (batch) => {
-			const column = evaluate(program, batch.view);
+			let column;
+			try {
+				column = evaluate(program, batch.view);
+			} catch (error) {
+				// The runtime adds the node's name; the message names the row by its values.
+				if (error instanceof ExprOverflowError)
+					throw new RangeError(`column '${p.column}': ${error.message}`, { cause: error });
+				throw error;
+			}
 			const columns = [...batch.view.columns];
 			if (at >= 0) columns[at] = column;
 			else columns.push(column);

@@ -13,6 +13,8 @@ export interface LiteralExpr extends Span {
 	/** 'int' for digits only; 'float' when the literal has a '.' or an exponent. */
 	type: 'int' | 'float' | 'string' | 'bool' | 'null';
 	value: number | string | boolean | null;
+	/** An int literal of 2^53 or more, exactly (`value` is its nearest double). */
+	big?: bigint;
 }
 
 export interface ColumnExpr extends Span {

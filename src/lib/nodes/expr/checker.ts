@@ -5,6 +5,7 @@ import type { BinaryExpr, CallExpr, Expr, InExpr, LiteralExpr } from './ast';
 import { parseDateLiteral, parseTimestampLiteral } from './dates';
 import { FUNCTIONS, arityText, findFunction } from './functions';
 import { describeOperand, exprMessages as msg } from './messages';
+import { INT64_MAX } from './int64';
 import { closestName } from './suggest';
 import { KIND_TEXT, fits, isNumber, join, resultType } from './type-rules';
 import { ERROR_NODE, constant, op, type CheckedType, type OpName, type TNode } from './typed';
@@ -78,6 +79,10 @@ export class Checker {
 	check(e: Expr): Checked {
 		switch (e.kind) {
 			case 'literal':
+				if (e.big !== undefined) {
+					if (e.big > INT64_MAX) return this.fail(msg.intLiteralRange(String(e.big)), e, e);
+					return this.ok({ k: 'const', type: 'int', value: e.value, big: e.big }, e);
+				}
 				return this.ok(constant(e.type, e.value), e);
 			case 'column':
 				return this.column(e.name, e);

@@ -51,9 +51,9 @@ export function isConst(node: Node): node is ConstNum | ConstBool | ConstStr {
 	return node instanceof ConstNum || node instanceof ConstBool || node instanceof ConstStr;
 }
 
-function constNode(type: ExprType, value: ConstValue): Node {
+function constNode(type: ExprType, value: ConstValue, big: bigint | null = null): Node {
 	const f = family(type);
-	if (f === 'num') return new ConstNum(type, value as number | null);
+	if (f === 'num') return new ConstNum(type, value as number | null, big);
 	if (f === 'str') return new ConstStr(value as string | null);
 	return new ConstBool(value as boolean | null, type);
 }
@@ -93,7 +93,7 @@ export class Compiler {
 
 	private make(t: TNode): Node {
 		const type = t.type as ExprType;
-		if (t.k === 'const') return constNode(type, t.value);
+		if (t.k === 'const') return constNode(type, t.value, t.big ?? null);
 		if (t.k === 'col') {
 			let col = this.columns.get(t.index);
 			if (!col) {
@@ -117,7 +117,9 @@ export class Compiler {
 	private fold(type: ExprType, node: Node, inputs: Node[]): Node {
 		if (!inputs.every(isConst)) return node;
 		const v = node.run({ epoch: nextEpoch(), n: 1, columns: [] });
-		return constNode(type, firstValue(type, v));
+		const value = firstValue(type, v);
+		const exact = 'values' in v && v.exact && value !== null ? BigInt(v.exact[0]) : null;
+		return constNode(type, value, exact);
 	}
 
 	/**
@@ -154,8 +156,9 @@ export class Compiler {
 
 	private operator(op: string, type: ExprType, args: Node[], typed: TNode[]): Node {
 		const [a, b, c] = args;
+		// An int literal of 2^53 or more stays a node: its exact value is in its vector.
 		const scalar = (n: Node): number | undefined =>
-			n instanceof ConstNum && n.value !== null ? n.value : undefined;
+			n instanceof ConstNum && n.value !== null && n.big === null ? n.value : undefined;
 		const literal = (n: Node): Uint8Array | undefined =>
 			n instanceof ConstStr && n.value !== null ? n.utf8 : undefined;
 		switch (op) {

@@ -10,6 +10,7 @@ import type { BatchView, ColumnType, ColumnView } from '../../runtime/contracts'
 import { Checker } from './checker';
 import { Compiler } from './compile';
 import { nextEpoch, type Ctx, type Node } from './exec-base';
+import { IntOverflow, inInt64, isRowValid } from './int64';
 import { exprMessages as msg } from './messages';
 import { parseExpression } from './parser';
 import { outputColumnTypeOf, type ExprError, type ExprField, type ExprType } from './types';
@@ -17,6 +18,7 @@ import {
 	Scratch,
 	bitmapBytes,
 	countNulls,
+	getBit,
 	type BoolVec,
 	type NumVec,
 	type StrVec,
@@ -24,6 +26,29 @@ import {
 } from './vectors';
 
 const TWO_POW_32 = 4294967296;
+const TWO_POW_63 = 2 ** 63;
+const decoder = new TextDecoder();
+
+/** An int result outside int64, with the values of the row's columns to find it by. */
+export class ExprOverflowError extends RangeError {
+	constructor(message: string) {
+		super(message);
+		this.name = 'ExprOverflowError';
+	}
+}
+
+/** Row i of a column as the message shows it: null, a number, a quoted string. */
+function cellText(col: ColumnView, i: number): string {
+	if (col.validity !== null && col.nullCount > 0 && !getBit(col.validity, i)) return 'null';
+	if (col.offsets) {
+		const text = decoder.decode(
+			col.values.subarray(col.offsets[i], col.offsets[i + 1]) as Uint8Array
+		);
+		return JSON.stringify(text.length > 30 ? text.slice(0, 27) + '...' : text);
+	}
+	if (col.type === 'bool') return String(getBit(col.values as Uint8Array, i));
+	return String(col.values[i]);
+}
 
 export class CompiledExpr {
 	private readonly ctx: Ctx = { epoch: 0, n: 0, columns: [] };
@@ -75,7 +100,23 @@ export class CompiledExpr {
 		ctx.epoch = nextEpoch();
 		ctx.n = batch.length;
 		ctx.columns = batch.columns;
-		return this.root.run(ctx);
+		try {
+			return this.root.run(ctx);
+		} catch (error) {
+			if (error instanceof IntOverflow) throw this.overflow(error, batch);
+			throw error;
+		}
+	}
+
+	/** The overflow's message with the values of the row's referenced columns, to find it by. */
+	private overflow(error: IntOverflow, batch: BatchView): ExprOverflowError {
+		const cells = this.referenced
+			.slice(0, 4)
+			.map((i) => `${this.fields[i].name} = ${cellText(batch.columns[i], error.row)}`);
+		const detail = cells.length ? msg.overflowRow(error.message, cells.join(', ')) : error.message;
+		return new ExprOverflowError(
+			`${detail} (in ${this.source.length > 60 ? this.source.slice(0, 57) + '...' : this.source})`
+		);
 	}
 
 	evaluate(batch: BatchView): ColumnView {
@@ -97,7 +138,12 @@ export class CompiledExpr {
 				break;
 			case 'int64':
 			case 'timestamp':
-				out.values = this.toInt64((v as NumVec).values, n);
+				try {
+					out.values = this.toInt64(v as NumVec, n);
+				} catch (error) {
+					if (error instanceof IntOverflow) throw this.overflow(error, batch);
+					throw error;
+				}
 				break;
 			case 'date32': {
 				const days = this.int32.get(n);
@@ -116,9 +162,34 @@ export class CompiledExpr {
 		return out;
 	}
 
-	/** Whole numbers to int64, written as two int32 halves (little-endian): no BigInt per row. */
-	private toInt64(values: Float64Array, n: number): BigInt64Array {
+	/**
+	 * Whole numbers to int64, written as two int32 halves (little-endian): no BigInt per row,
+	 * except for a batch that carries exact values (some of 2^53 or more). A value outside int64
+	 * is an IntOverflow (never wrapped).
+	 */
+	private toInt64(vec: NumVec, n: number): BigInt64Array {
+		const { values, exact, valid } = vec;
 		const words = this.int64.get(2 * n);
+		if (this.int64View.buffer !== words.buffer || this.int64View.length !== n) {
+			this.int64View = new BigInt64Array(words.buffer, words.byteOffset, n);
+		}
+		if (exact) {
+			const out = this.int64View;
+			for (let i = 0; i < n; i++) {
+				const x = exact[i];
+				if (!inInt64(x) && isRowValid(valid, i)) throw new IntOverflow(msg.intOverflow(`${x}`), i);
+				out[i] = inInt64(x) ? x : 0n;
+			}
+			return out;
+		}
+		// The range check runs only when the values' bound does not already rule overflow out.
+		if (!(vec.bound! < TWO_POW_63)) {
+			for (let i = 0; i < n; i++) {
+				const x = values[i];
+				if ((x >= TWO_POW_63 || x < -TWO_POW_63) && isRowValid(valid, i))
+					throw new IntOverflow(msg.intOverflow(String(x)), i);
+			}
+		}
 		for (let i = 0; i < n; i++) {
 			const x = values[i];
 			const small = x | 0;
@@ -131,9 +202,6 @@ export class CompiledExpr {
 				words[2 * i] = x - hi * TWO_POW_32;
 				words[2 * i + 1] = hi;
 			}
-		}
-		if (this.int64View.buffer !== words.buffer || this.int64View.length !== n) {
-			this.int64View = new BigInt64Array(words.buffer, words.byteOffset, n);
 		}
 		return this.int64View;
 	}

@@ -6,10 +6,12 @@
 
 import type { ColumnView } from '../../runtime/contracts';
 import type { ExprType } from './types';
+import { SAFE, maxAbs, typeBound } from './int64';
 import {
 	bitmapBytes,
 	f64,
 	i32,
+	i64,
 	u8,
 	type BoolVec,
 	type NumVec,
@@ -73,6 +75,8 @@ export class ColumnNum extends Node<NumVec> {
 		const v = col.values;
 		const n = ctx.n;
 		this.vec.valid = validityOf(col);
+		this.vec.exact = null;
+		this.vec.bound = undefined;
 		if (v instanceof Float64Array) {
 			this.vec.values = v;
 			return this.vec;
@@ -95,8 +99,14 @@ export class ColumnNum extends Node<NumVec> {
 					out[i] = (words[base + 2 * i + 1] >>> 0) * TWO_POW_32 + (words[base + 2 * i] >>> 0);
 				}
 			}
+			// Values of 2^53 or more are rounded above: operators read the column itself instead.
+			// (A null row's junk counts too: it only costs a needless exact pass.)
+			const m = maxAbs(out, n);
+			if (m >= SAFE) this.vec.exact = n === v.length ? v : v.subarray(0, n);
+			else this.vec.bound = m;
 		} else {
 			for (let i = 0; i < n; i++) out[i] = v[i];
+			this.vec.bound = typeBound(v as ArrayLike<number>);
 		}
 		this.vec.values = out;
 		return this.vec;
@@ -154,22 +164,29 @@ class NullBits {
 /** A literal or folded value, repeated over the batch when an operator needs it as a vector. */
 export class ConstNum extends Node<NumVec> {
 	private readonly values = f64();
+	private readonly exact = i64();
 	private readonly nulls = new NullBits();
 	private filled: Float64Array | null = null;
-	private readonly vec: NumVec = { values: new Float64Array(0), valid: null };
+	private readonly vec: NumVec = { values: new Float64Array(0), valid: null, exact: null };
 
 	constructor(
 		type: ExprType,
-		readonly value: number | null
+		readonly value: number | null,
+		/** An int of 2^53 or more, exactly; null otherwise. */
+		readonly big: bigint | null = null
 	) {
 		super(type);
 	}
 
 	protected compute(ctx: Ctx): NumVec {
 		const values = this.values.get(ctx.n);
-		if (values !== this.filled) values.fill(this.value ?? 0);
+		if (values !== this.filled) {
+			values.fill(this.value ?? 0);
+			if (this.big !== null) this.vec.exact = this.exact.get(ctx.n).fill(this.big);
+		}
 		this.filled = values;
 		this.vec.values = values;
+		this.vec.bound = this.big === null ? Math.abs(this.value ?? 0) : undefined;
 		this.vec.valid = this.value === null ? this.nulls.get(ctx.n) : null;
 		return this.vec;
 	}

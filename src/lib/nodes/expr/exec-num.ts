@@ -4,12 +4,15 @@
 // cleared afterwards (a copy of the validity; inputs are never written).
 
 import { MS_PER_DAY, datePart } from './dates';
+import { IntOverflow, SAFE, anyWide, boundOf, exactAt, inInt64, isRowValid } from './int64';
+import { exprMessages as msg } from './messages';
 import { Node, type Ctx, type NumNode } from './exec-base';
 import type { ExprType } from './types';
 import {
 	andValidity,
 	bitmapBytes,
 	f64,
+	i64,
 	ownValidity,
 	packBits,
 	u8,
@@ -63,12 +66,29 @@ export function roundTo(x: number, digits: number): number {
 	return Math.sign(x) * Math.round(Math.abs(x) / f) * f;
 }
 
+const SYMBOL: Record<ArithOp, string> = { add: '+', sub: '-', mul: '*', div: '/', mod: '%' };
+
+/** x op y exactly, or null for a modulo by zero. */
+function exactArith(op: ArithOp, x: bigint, y: bigint): bigint | null {
+	switch (op) {
+		case 'add':
+			return x + y;
+		case 'sub':
+			return x - y;
+		case 'mul':
+			return x * y;
+		default:
+			return y === 0n ? null : x % y;
+	}
+}
+
 /** a op b where either side may be a scalar (a literal); never both. */
 export class Arith extends Node<NumVec> {
 	private readonly out = f64();
+	private readonly exact = i64();
 	private readonly flags = u8();
 	private readonly validOut = u8();
-	private readonly vec: NumVec = { values: new Float64Array(0), valid: null };
+	private readonly vec: NumVec = { values: new Float64Array(0), valid: null, exact: null };
 
 	constructor(
 		type: ExprType,
@@ -131,7 +151,43 @@ export class Arith extends Node<NumVec> {
 		valid = nullFlagged(valid, flags, bad, this.validOut, n);
 		this.vec.values = o;
 		this.vec.valid = valid;
+		this.vec.exact = null;
+		this.vec.bound = undefined;
+		if (this.type !== 'int') return this.vec;
+		// Ints: a batch with a value of 2^53 or more (in or out) is recomputed exactly. The
+		// operands' bounds rule that out for most batches without looking at the results.
+		const [ba, bb] = [boundOf(l, this.left as number), boundOf(r, this.right as number)];
+		const bound =
+			this.op === 'add' || this.op === 'sub'
+				? ba + bb
+				: this.op === 'mul'
+					? ba * bb
+					: Math.min(ba, bb);
+		// `!(bound < SAFE)`: an unknown bound times 0 is NaN, which must scan too.
+		if ((l && l.exact) || (r && r.exact) || (!(bound < SAFE) && anyWide(o, n)))
+			this.exactRows(l, r, n);
+		else this.vec.bound = bound < SAFE ? bound : SAFE;
 		return this.vec;
+	}
+
+	private exactRows(l: NumVec | null, r: NumVec | null, n: number): void {
+		const ex = this.exact.get(n);
+		const o = this.vec.values;
+		const valid = this.vec.valid;
+		const sa = l ? 0n : BigInt(this.left as number);
+		const sb = r ? 0n : BigInt(this.right as number);
+		for (let i = 0; i < n; i++) {
+			ex[i] = 0n;
+			if (!isRowValid(valid, i)) continue;
+			const x = l ? exactAt(l, i) : sa;
+			const y = r ? exactAt(r, i) : sb;
+			const z = exactArith(this.op, x, y);
+			if (z === null) continue;
+			if (!inInt64(z)) throw new IntOverflow(msg.intOverflow(`${x} ${SYMBOL[this.op]} ${y}`), i);
+			ex[i] = z;
+			o[i] = Number(z);
+		}
+		this.vec.exact = ex;
 	}
 }
 
@@ -212,12 +268,20 @@ export class NumCompare extends Node<BoolVec> {
 	}
 }
 
+const DATE_PART_BOUND: Partial<Record<NumFnOp, number>> = {
+	year: 300_000,
+	month: 12,
+	day: 31,
+	hour: 23
+};
+
 /** One-argument numeric functions, unary minus and date parts. */
 export class NumFn extends Node<NumVec> {
 	private readonly out = f64();
+	private readonly exact = i64();
 	private readonly flags = u8();
 	private readonly validOut = u8();
-	private readonly vec: NumVec = { values: new Float64Array(0), valid: null };
+	private readonly vec: NumVec = { values: new Float64Array(0), valid: null, exact: null };
 
 	constructor(
 		type: ExprType,
@@ -273,12 +337,49 @@ export class NumFn extends Node<NumVec> {
 		}
 		this.vec.values = o;
 		this.vec.valid = nullFlagged(x.valid, t, bad, this.validOut, n);
+		this.vec.exact = this.type === 'int' && x.exact ? this.exactRows(x, n) : null;
+		// neg, abs, floor, ceil and round keep an int's magnitude; date parts are small.
+		this.vec.bound = this.vec.exact
+			? undefined
+			: this.op in DATE_PART_BOUND
+				? DATE_PART_BOUND[this.op]
+				: x.bound;
 		return this.vec;
 	}
+
+	/** Ints of 2^53 or more: -x and abs(x) exactly (-(-2^63) overflows); floor, ceil, round keep x. */
+	private exactRows(x: NumVec, n: number): BigInt64Array | BigUint64Array {
+		if (this.op !== 'neg' && this.op !== 'abs') return x.exact!;
+		const ex = this.exact.get(n);
+		const o = this.vec.values;
+		for (let i = 0; i < n; i++) {
+			ex[i] = 0n;
+			if (!isRowValid(x.valid, i)) continue;
+			const v = exactAt(x, i);
+			const z = this.op === 'neg' || v < 0n ? -v : v;
+			if (!inInt64(z))
+				throw new IntOverflow(msg.intOverflow(this.op === 'neg' ? `-(${v})` : `abs(${v})`), i);
+			ex[i] = z;
+			o[i] = Number(z);
+		}
+		return ex;
+	}
+}
+
+/** round(x, digits) of an int exactly: halves away from zero, to tens, hundreds, ... */
+function roundExact(x: bigint, digits: number): bigint {
+	if (digits >= 0) return x;
+	if (digits < -19) return 0n;
+	const f = 10n ** BigInt(-digits);
+	const rest = x % f;
+	const down = x - rest;
+	const half = (rest < 0n ? -rest : rest) * 2n >= f;
+	return half ? down + (x < 0n ? -f : f) : down;
 }
 
 /** Two-argument numeric functions: round(x, digits), pow, min, max. */
 export class NumFn2 extends Node<NumVec> {
+	private readonly exact = i64();
 	private readonly out = f64();
 	private readonly flags = u8();
 	private readonly validOut = u8();
@@ -322,6 +423,31 @@ export class NumFn2 extends Node<NumVec> {
 		const valid = andValidity(l.valid, r.valid, this.validOut, n);
 		this.vec.values = o;
 		this.vec.valid = nullFlagged(valid, t, bad, this.validOut2, n);
+		this.vec.exact = null;
+		this.vec.bound =
+			this.op === 'min' || this.op === 'max' ? Math.max(boundOf(l, 0), boundOf(r, 0)) : undefined;
+		if (this.type === 'int' && (l.exact || r.exact)) this.exactRows(l, r, n);
 		return this.vec;
+	}
+
+	/** min, max and round of ints of 2^53 or more, exactly. */
+	private exactRows(l: NumVec, r: NumVec, n: number): void {
+		const ex = this.exact.get(n);
+		const o = this.vec.values;
+		for (let i = 0; i < n; i++) {
+			ex[i] = 0n;
+			if (!isRowValid(this.vec.valid, i)) continue;
+			const x = exactAt(l, i);
+			let z: bigint;
+			if (this.op === 'round') z = roundExact(x, r.values[i]);
+			else {
+				const y = exactAt(r, i);
+				z = this.op === 'min' ? (x < y ? x : y) : x > y ? x : y;
+			}
+			if (!inInt64(z)) throw new IntOverflow(msg.intOverflow(`${this.op}(${x})`), i);
+			ex[i] = z;
+			o[i] = Number(z);
+		}
+		this.vec.exact = ex;
 	}
 }

@@ -5,7 +5,18 @@
 import { Node, type BoolNode, type Ctx } from './exec-base';
 import { StrBuilder } from './strbuild';
 import type { ExprType } from './types';
-import { bitmapBytes, f64, u8, type BoolVec, type NumVec, type StrVec, type Vec } from './vectors';
+import { IntOverflow, exactAt, inInt64, isRowValid } from './int64';
+import { exprMessages as msg } from './messages';
+import {
+	bitmapBytes,
+	f64,
+	i64,
+	u8,
+	type BoolVec,
+	type NumVec,
+	type StrVec,
+	type Vec
+} from './vectors';
 
 /** Which rows take the first branch, or null for "all of them". */
 function takeFirst(
@@ -66,7 +77,8 @@ abstract class Select<V extends Vec> extends Node<V> {
 
 export class SelectNum extends Select<NumVec> {
 	private readonly out = f64();
-	private readonly vec: NumVec = { values: new Float64Array(0), valid: null };
+	private readonly exact = i64();
+	private readonly vec: NumVec = { values: new Float64Array(0), valid: null, exact: null };
 
 	protected pick(mask: Uint8Array, a: NumVec, b: NumVec, valid: Uint8Array | null, n: number) {
 		const o = this.out.get(n);
@@ -74,6 +86,19 @@ export class SelectNum extends Select<NumVec> {
 		for (let i = 0; i < n; i++) o[i] = (mask[i >>> 3] >>> (i & 7)) & 1 ? av[i] : bv[i];
 		this.vec.values = o;
 		this.vec.valid = valid;
+		this.vec.exact = null;
+		this.vec.bound = Math.max(a.bound ?? Infinity, b.bound ?? Infinity);
+		if (a.exact || b.exact) {
+			// Ints of 2^53 or more stay exact through if and coalesce.
+			const ex = this.exact.get(n);
+			for (let i = 0; i < n; i++) {
+				const v = exactAt((mask[i >>> 3] >>> (i & 7)) & 1 ? a : b, i);
+				// A uint64 above int64's range cannot be an int result.
+				if (!inInt64(v) && isRowValid(valid, i)) throw new IntOverflow(msg.intOverflow(`${v}`), i);
+				ex[i] = inInt64(v) ? v : 0n;
+			}
+			this.vec.exact = ex;
+		}
 		return this.vec;
 	}
 }

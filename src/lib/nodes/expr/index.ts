@@ -12,10 +12,24 @@
 // suggests `==`. Keywords and function names are case-insensitive; column names are not.
 //
 // Types. int8..int64 and uint8..uint64 are 'int', float32/64 'float', utf8 'string', date32
-// 'date' (days), timestamp 'timestamp' (ms, UTC). Every number is carried as a float64 while
-// evaluating, so int64/uint64 values above 2^53 lose precision (they round to the nearest double).
-// int op int is int, except `/` which is float; mixing int and float gives float. `+` does not
-// join strings (use concat). Comparisons need numbers with numbers, strings with strings (by
+// 'date' (days), timestamp 'timestamp' (ms, UTC). Numbers are carried as float64 while
+// evaluating; int op int is int, except `/` which is float; mixing int and float gives float.
+//
+// Integer overflow (one rule everywhere): an int result is exact or an error, never wrapped or
+// rounded. Group-by sums of int64/uint64 fail past their type; CSV and JSON reads refuse a literal
+// outside the column's type (naming the line); a cast refuses it (null or an error, by its own
+// onError setting). In expressions, ints are computed as doubles, which
+// are exact below 2^53; a batch where an int operand or result reaches 2^53 is recomputed with
+// BigInt (./int64.ts), so `big + 0` is big and `big - (big - 1)` is 1 for big = 2^63 - 1. A
+// result outside int64 (-2^63 .. 2^63 - 1) — `+ - * %`, unary minus, abs, min/max/round,
+// if/coalesce of a uint64 above 2^63 - 1 — fails the run: "integer overflow: 9223372036854775807
+// + 1 is outside int64 (...), in the row where big = 9223372036854775807 (in big + 1)", with the
+// derive's column and the node's name added by the caller. An int literal beyond int64 is a
+// check error at its position. Comparisons of ints of 2^53 or more compare the nearest doubles.
+// Bounds carried per batch (from the column type or the batch's largest value) let most batches
+// skip the 2^53 scan entirely.
+//
+// `+` does not join strings (use concat). Comparisons need numbers with numbers, strings with strings (by
 // Unicode code point, not locale), bools with bools (== and != only), dates with dates or
 // timestamps (a date is midnight UTC); a string literal compared with a date or timestamp is read
 // as one at compile time ("2024-01-31", "2024-01-31T10:00:00Z"). Results are written as int64,
@@ -49,6 +63,7 @@ export {
 	evaluate,
 	evaluateFilter,
 	CompiledExpr,
+	ExprOverflowError,
 	type CheckResult
 } from './evaluate';
 export { completions, type Completion } from './completions';

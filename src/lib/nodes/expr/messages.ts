@@ -1,6 +1,8 @@
 // Every message the expression language shows the user, built here so wording stays consistent
 // and tests can compare against the same builders.
 
+import { INT64_MAX, INT64_MIN } from './int64';
+
 const quote = (text: string): string => `'${text}'`;
 
 export const exprMessages = {
@@ -36,6 +38,11 @@ export const exprMessages = {
 	orderBools: (op: string) => `bools can only be compared with '==' or '!=', not ${quote(op)}`,
 	compareNull: (op: string) =>
 		`${quote(op + ' null')} is never true: use 'is null' or 'is not null'`,
+	intLiteralRange: (digits: string) =>
+		`${digits} is too large for an int (int64 holds ${INT64_MIN} to ${INT64_MAX}): write ${digits}.0 for a float`,
+	intOverflow: (what: string) =>
+		`integer overflow: ${what} is outside int64 (${INT64_MIN} to ${INT64_MAX})`,
+	overflowRow: (detail: string, row: string) => `${detail}, in the row where ${row}`,
 	nullInList: () => "null in an 'in' list never matches: use 'x is null or x in (...)'",
 	mixedTypes: (fn: string, a: string, b: string) =>
 		`${fn} mixes ${a} and ${b}; all its values must have one type`,

@@ -236,7 +236,9 @@ class Parser {
 		if (t.kind === 'number') {
 			this.take();
 			const type = t.isFloat ? 'float' : 'int';
-			return this.node({ kind: 'literal', type, value: t.value, start: t.start, end: t.end });
+			const e: Expr = { kind: 'literal', type, value: t.value, start: t.start, end: t.end };
+			if (!t.isFloat && !Number.isSafeInteger(t.value)) e.big = BigInt(t.text);
+			return this.node(e);
 		}
 		if (t.kind === 'string') {
 			this.take();

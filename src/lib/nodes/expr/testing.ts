@@ -75,6 +75,13 @@ export function makeColumn(type: ColumnType, cells: readonly Cell[], shared = fa
 	const Ctor = ARRAYS[type]!;
 	const values = new Ctor(buffer(n * Ctor.BYTES_PER_ELEMENT, shared), 0, n);
 	cells.forEach((c, i) => {
+		if (
+			typeof c === 'bigint' &&
+			(values instanceof BigInt64Array || values instanceof BigUint64Array)
+		) {
+			values[i] = c;
+			return;
+		}
 		const x = c === null ? 0 : cellNumber(type, c);
 		if (values instanceof BigInt64Array || values instanceof BigUint64Array)
 			values[i] = BigInt(Math.trunc(x));
@@ -87,9 +94,12 @@ export function makeBatch(...columns: ColumnView[]): BatchView {
 	return { length: columns.length ? columns[0].length : 0, columns };
 }
 
-/** The column's cells as JS values: numbers (int64 via Number), booleans, strings, null. */
-export function columnCells(col: ColumnView): (number | boolean | string | null)[] {
-	const out: (number | boolean | string | null)[] = [];
+/**
+ * The column's cells as JS values: numbers (64-bit ints of 2^53 or more as bigint, exactly),
+ * booleans, strings, null.
+ */
+export function columnCells(col: ColumnView): (number | bigint | boolean | string | null)[] {
+	const out: (number | bigint | boolean | string | null)[] = [];
 	const decoder = new TextDecoder();
 	for (let i = 0; i < col.length; i++) {
 		if (col.validity !== null && col.nullCount > 0 && !getBit(col.validity, i)) out.push(null);
@@ -97,10 +107,16 @@ export function columnCells(col: ColumnView): (number | boolean | string | null)
 		else if (col.type === 'utf8') {
 			const bytes = (col.values as Uint8Array).slice(col.offsets![i], col.offsets![i + 1]);
 			out.push(decoder.decode(bytes));
-		} else out.push(Number(col.values[i]));
+		} else {
+			const x = col.values[i];
+			const wide = typeof x === 'bigint' && (x > SAFE_BIG || x < -SAFE_BIG);
+			out.push(wide ? x : Number(x));
+		}
 	}
 	return out;
 }
+
+const SAFE_BIG = BigInt(Number.MAX_SAFE_INTEGER);
 
 /** Named test columns: `{ amount: ['float64', [1.5, null]] }`. All must have the same length. */
 export type TableSpec = Record<string, [ColumnType, readonly Cell[]]>;
@@ -120,7 +136,7 @@ export function evaluateCells(
 	source: string,
 	table: TableSpec,
 	shared = false
-): (number | boolean | string | null)[] {
+): (number | bigint | boolean | string | null)[] {
 	const r = checkExpression(source, fieldsOf(table));
 	if (!r.ok) throw new Error(`${source}: ${r.errors.map((e) => e.message).join('; ')}`);
 	return columnCells(evaluate(r.program, batchOf(table, shared)));

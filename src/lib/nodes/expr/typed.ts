@@ -60,7 +60,7 @@ export type OpName =
 export type ConstValue = number | boolean | string | null;
 
 export type TNode =
-	| { k: 'const'; type: CheckedType; value: ConstValue }
+	| { k: 'const'; type: CheckedType; value: ConstValue; big?: bigint }
 	| { k: 'col'; type: CheckedType; index: number }
 	| { k: 'op'; type: CheckedType; op: OpName; args: TNode[] };
 

@@ -8,6 +8,16 @@
 export interface NumVec {
 	values: Float64Array;
 	valid: Uint8Array | null;
+	/**
+	 * Ints only: the exact 64-bit values, present when some value of the batch is 2^53 or more
+	 * in magnitude (where `values` may be rounded). Absent or null: `values` are exact.
+	 */
+	exact?: BigInt64Array | BigUint64Array | null;
+	/**
+	 * Ints only: a bound on |value| over the batch, from the column type or the operands' bounds,
+	 * so most batches skip the scan for values of 2^53 or more. Absent: unknown.
+	 */
+	bound?: number;
 }
 
 export interface BoolVec {
@@ -24,7 +34,7 @@ export interface StrVec {
 
 export type Vec = NumVec | BoolVec | StrVec;
 
-type Growable = Float64Array | Int32Array | Uint8Array | Uint32Array;
+type Growable = Float64Array | Int32Array | Uint8Array | Uint32Array | BigInt64Array;
 
 /**
  * A buffer that grows to the largest batch seen and hands out a view of exactly n elements.
@@ -50,6 +60,7 @@ export class Scratch<T extends Growable> {
 export const f64 = () => new Scratch((n) => new Float64Array(n));
 export const u8 = () => new Scratch((n) => new Uint8Array(n));
 export const i32 = () => new Scratch((n) => new Int32Array(n));
+export const i64 = () => new Scratch((n) => new BigInt64Array(n));
 
 export const bitmapBytes = (n: number): number => (n + 7) >>> 3;
 

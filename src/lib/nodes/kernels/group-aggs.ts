@@ -9,6 +9,7 @@ import { stringAt } from '../../runtime/batch/values';
 import type { FrameWriter } from '../../runtime/batch/writer';
 import type { AggPlan } from './group-plan';
 import type { GroupTable } from './group-table';
+import { sortMessages } from './sort-messages';
 
 export interface Aggregator {
 	readonly plan: AggPlan;
@@ -190,15 +191,33 @@ function sumF64(
 		}
 }
 
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+const UINT64_MAX = 2n ** 64n - 1n;
+
+/** Sum of int64 or uint64 in their own type: exact, and an error past the type's range. */
 class BigSumAgg extends OneValueAgg<BigInt64Array | BigUint64Array> {
 	update(col: ColumnView | null, sel: Uint32Array | null, count: number, gids: Int32Array) {
 		const validity = validityOf(col!);
 		const values = col!.values as unknown as Big;
+		const unsigned = this.v instanceof BigUint64Array;
+		const [lo, hi] = unsigned ? [0n, UINT64_MAX] : [INT64_MIN, INT64_MAX];
 		for (let i = 0; i < count; i++) {
 			const r = sel === null ? i : sel[i];
 			if (!isValid(validity, r)) continue;
 			const g = gids[i];
-			this.v[g] += values[r]; // a 64-bit array wraps modulo 2^64
+			// BigInt arithmetic is exact; only the store into the 64-bit array would wrap.
+			const s = this.v[g] + values[r];
+			if (s > hi || s < lo)
+				throw new RangeError(
+					sortMessages.sumOverflow(
+						this.plan.name,
+						unsigned ? 'uint64' : 'int64',
+						this.v[g],
+						values[r]
+					)
+				);
+			this.v[g] = s;
 			this.has[g] = 1;
 		}
 	}

@@ -4,7 +4,8 @@
 //
 // Output types: count and count_distinct int64; sum of 8-32-bit ints int64 (summed in float64:
 // exact while |sum| < 2^53, rounded beyond, never wrapped), of int64/uint64 the same type
-// (summed exactly in 64 bits, wrapping modulo 2^64 like Arrow's unchecked sum), of floats
+// (summed exactly in 64 bits; a sum past the type's range fails the run, as SQL engines do, and is
+// never wrapped), of floats
 // float64; mean float64; min and max the column's type.
 //
 // Partial schema (one row per group, "state rows", plus "distinct rows"):

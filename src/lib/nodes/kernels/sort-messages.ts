@@ -19,6 +19,10 @@ function formatRows(rows: number): string {
 }
 
 export const sortMessages = {
+	/** A group-by's int64/uint64 sum left its type's range (it is never wrapped). */
+	sumOverflow: (aggregate: string, type: 'int64' | 'uint64', sum: bigint, value: bigint) =>
+		`sum '${aggregate}' overflows ${type} (${type === 'int64' ? '-9223372036854775808 to 9223372036854775807' : '0 to 18446744073709551615'}): ` +
+		`${sum} + ${value} — cast the column to float64 first to sum it approximately`,
 	/** A sort or top-k holds more input than the run's memory budget. */
 	overBudget: (kind: string, node: string, budgetBytes: number, rows: number) =>
 		`${kind} '${node}': input exceeds the memory budget of ${formatBytes(budgetBytes)} after ` +
