@@ -58,7 +58,7 @@ export class EditorEngine {
 	#previewBytes = $state.raw<SourceBytes>(NO_SOURCE_BYTES);
 	/** Source reports of the last full run that ended well, with each node's identity then. */
 	#runReports = $state.raw<ReadonlyMap<string, { identity: string; report: SourceReport | null }>>(
-		new Map()
+		new Map() // eslint-disable-line svelte/prefer-svelte-reactivity -- replaced whole, never mutated
 	);
 	/** What the last full run that ended well read, with the document it ran. */
 	#runBytes = $state.raw<{ doc: PipelineDocument; sources: SourceBytes } | null>(null);
@@ -212,6 +212,8 @@ export class EditorEngine {
 		const outcome = await fullRun.outcome;
 		if (outcome.status === 'done') {
 			this.#runBytes = { doc, sources: outcome.progress.sources };
+			// Built here, then published whole through $state.raw: never mutated afterwards.
+			// eslint-disable-next-line svelte/prefer-svelte-reactivity
 			const reports = new Map<string, { identity: string; report: SourceReport | null }>();
 			for (const [id, report] of outcome.reports)
 				reports.set(id, { identity: identities.get(id) ?? '', report });
