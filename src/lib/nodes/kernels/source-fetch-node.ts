@@ -43,7 +43,18 @@ port.on('message', (n) => {
 		}
 		port.postMessage({ done: true });
 	} catch (error) {
-		port.postMessage({ error: error && error.message ? error.message : String(error) });
+		// Node's fetch says only "fetch failed"; the reason is in its cause's code.
+		const cause = error && error.cause;
+		const code = cause && typeof cause.code === 'string' ? cause.code : '';
+		const why =
+			code === 'ECONNREFUSED' ? 'connection refused' :
+			code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? 'the host name did not resolve (DNS)' :
+			code === 'ETIMEDOUT' || code === 'UND_ERR_CONNECT_TIMEOUT' ? 'the connection timed out' :
+			code === 'ECONNRESET' ? 'the connection was reset' :
+			/CERT|TLS|SSL/.test(code) ? 'the TLS handshake failed' : '';
+		const text = error && error.message ? error.message : String(error);
+		const detail = cause && cause.message ? cause.message : code;
+		port.postMessage({ error: why ? why + ' (' + detail + ')' : detail ? text + ': ' + detail : text });
 	} finally {
 		port.close();
 	}
