@@ -62,6 +62,54 @@ test('pipelines are listed, found, renamed, duplicated, deleted and brought back
 	await expect(page.locator('[data-testid="node-card"]')).toHaveCount(3);
 });
 
+test('a deleted pipeline waits in the trash after its Undo is gone, comes back, and the trash empties', async ({
+	page
+}) => {
+	await openEditor(page);
+	await saveAs(page, 'Deleted by mistake');
+	await page.getByTestId('examples-button').click();
+	await page.getByTestId('example-csv-filter-group.json').click();
+	await saveAs(page, 'Still open');
+
+	await page.getByTestId('library-button').click();
+	await items(page).filter({ hasText: 'Deleted by mistake' }).getByTestId('library-delete').click();
+	await expect(page.getByTestId('deleted-toast')).toContainText(
+		"Moved 'Deleted by mistake' to the trash"
+	);
+	// The toast and its Undo go (missed, as a person might), and the page is reloaded.
+	await expect(page.getByTestId('deleted-toast')).toHaveCount(0, { timeout: 15_000 });
+	await page.reload();
+	await expect(page.locator('.svelte-flow')).toBeVisible({ timeout: 15_000 });
+
+	await page.getByTestId('library-button').click();
+	await expect(items(page)).toHaveCount(1);
+	await page.getByTestId('library-trash').click();
+	const trashed = page.getByTestId('trash-item');
+	await expect(trashed).toHaveCount(1);
+	await expect(trashed).toContainText('Deleted by mistake');
+	await expect(trashed).toContainText('kept until');
+	await trashed.getByTestId('trash-restore').click();
+	await expect(trashed).toHaveCount(0);
+	await page.getByTestId('library-trash').click();
+	await expect(items(page)).toHaveCount(2);
+	await items(page).filter({ hasText: 'Deleted by mistake' }).getByTestId('library-open').click();
+	await expect(page.getByTestId('pipeline-name')).toHaveValue('Deleted by mistake');
+	await expect(page.locator('[data-testid="node-card"]')).toHaveCount(3);
+
+	// Emptying the trash is explicit: asked, then confirmed; then it is gone for good.
+	await page.getByTestId('library-button').click();
+	await items(page).filter({ hasText: 'Still open' }).getByTestId('library-delete').click();
+	await page.getByTestId('library-trash').click();
+	await expect(trashed).toHaveCount(1);
+	await page.getByTestId('trash-empty').click();
+	await expect(trashed).toHaveCount(1);
+	await page.getByTestId('trash-empty-confirm').click();
+	await expect(trashed).toHaveCount(0);
+	await page.getByTestId('library-trash').click();
+	await expect(items(page)).toHaveCount(1);
+	await expect(items(page)).toContainText('Deleted by mistake');
+});
+
 test('a pipeline .json file dropped onto the app is imported and opened', async ({ page }) => {
 	await openEditor(page);
 	const text = readFileSync(new URL('static/examples/join-two-sources.json', ROOT), 'utf8');

@@ -2,14 +2,15 @@
 // The dataset cache lives in a database of its own (dataset-cache*.ts); this one holds what the
 // user made: pipelines, their run history, and small app state (the last open pipeline).
 //
-// Store version 1 (the IndexedDB schema, not the document version):
+// Store version 2 (the IndexedDB schema, not the document version):
 //   pipelines  key: id                     index 'updatedAt'
 //   runs       key: id                     index 'pipeline-at' on [pipelineId, at]
 //   app        key: a name ('session')     small values
+//   trash      key: id (the pipeline's)    index 'deletedAt'   (added in version 2)
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 
 export const DB_NAME = 'sluice';
-export const DB_VERSION = 1;
+export const DB_VERSION = 2;
 
 /** The canvas viewport a pipeline was last looked at with. */
 export interface View {
@@ -70,6 +71,15 @@ export interface RunRecord {
 	metrics?: unknown;
 }
 
+/** A deleted pipeline with its runs, kept until restored, emptied or TRASH_MS old. */
+export interface TrashRecord {
+	/** The pipeline's library id (it keeps it when restored). */
+	id: string;
+	record: PipelineRecord;
+	runs: RunRecord[];
+	deletedAt: number;
+}
+
 export interface AppState {
 	lastOpen?: string;
 }
@@ -78,6 +88,7 @@ export interface SluiceSchema extends DBSchema {
 	pipelines: { key: string; value: PipelineRecord; indexes: { updatedAt: number } };
 	runs: { key: string; value: RunRecord; indexes: { 'pipeline-at': [string, number] } };
 	app: { key: string; value: AppState };
+	trash: { key: string; value: TrashRecord; indexes: { deletedAt: number } };
 }
 
 export type SluiceDb = IDBPDatabase<SluiceSchema>;
@@ -101,6 +112,10 @@ export async function openSluiceDb(options: OpenOptions = {}): Promise<SluiceDb>
 				const runs = db.createObjectStore('runs', { keyPath: 'id' });
 				runs.createIndex('pipeline-at', ['pipelineId', 'at']);
 				db.createObjectStore('app');
+			}
+			if (oldVersion < 2) {
+				// Deleted pipelines go to a trash instead of away (version 1 deleted them outright).
+				db.createObjectStore('trash', { keyPath: 'id' }).createIndex('deletedAt', 'deletedAt');
 			}
 		},
 		blocking() {

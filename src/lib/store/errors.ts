@@ -33,7 +33,8 @@ export const storeMessages = {
 		`'${name}' was saved elsewhere (another tab) since this tab loaded it ` +
 		`(version ${actual}, this tab has ${expected}); reload it or save this one as a copy`,
 	missing: (id: string) => `no pipeline with id '${id}' in the library; it may have been deleted`,
-	undoExpired: (name: string) => `'${name}' can no longer be restored: undo lasts a few seconds`,
+	notInTrash: (name: string) =>
+		`'${name}' can no longer be restored: it is not in the trash (emptied, or deleted over 30 days ago)`,
 	unavailable: (detail: string) =>
 		`the pipeline library is not available in this browser (${detail}); ` +
 		`changes are not saved — export the pipeline as JSON to keep it`

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DOCUMENT_VERSION } from '../graph/document';
 import { ConflictError, isQuotaError, StorageFullError } from './errors';
 import { freshStore, sampleDoc } from './fixtures.spec-support';
-import { UNDO_MS } from './library';
+import { TRASH_MS } from './library';
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -126,27 +126,53 @@ describe('PipelineStore', () => {
 		expect((await store.getPipeline(copy.id))?.doc?.name).toBe('Taxi 2024 (copy)');
 	});
 
-	it('deletes a pipeline with its runs and puts both back from the undo token', async () => {
+	it('deletes a pipeline into the trash with its runs and restores both weeks later', async () => {
 		const { store, clock } = await freshStore();
-		const { id } = await store.createPipeline(sampleDoc());
+		const { id } = await store.createPipeline(sampleDoc(), { view: { x: 3, y: 4, zoom: 2 } });
 		await store.addRun(id, run(1));
-		const token = await store.deletePipeline(id);
+		await store.deletePipeline(id);
 		expect(await store.getPipeline(id)).toBeUndefined();
+		expect(await store.listPipelines()).toEqual([]);
 		expect(await store.listRuns(id)).toEqual([]);
 		expect(await store.getLastOpen()).toBeUndefined();
-		clock.now += 2000;
-		await store.restorePipeline(token);
-		expect((await store.getPipeline(id))?.doc?.name).toBe('Orders over 100');
+		expect(await store.listTrash()).toEqual([
+			expect.objectContaining({ id, name: 'Orders over 100', nodeCount: 3, deletedAt: clock.now })
+		]);
+		clock.now += 20 * 24 * 3600_000; // 20 days later: still there
+		await store.restorePipeline(id);
+		const back = await store.getPipeline(id);
+		expect(back?.doc?.name).toBe('Orders over 100');
+		expect(back?.record.view).toEqual({ x: 3, y: 4, zoom: 2 });
 		expect(await store.listRuns(id)).toHaveLength(1);
+		expect(await store.listTrash()).toEqual([]);
 	});
 
-	it('refuses an undo after the undo time has passed', async () => {
+	it('drops what has been in the trash over 30 days and refuses to restore it', async () => {
 		const { store, clock } = await freshStore();
-		const { id } = await store.createPipeline(sampleDoc('Gone'));
-		const token = await store.deletePipeline(id);
-		clock.now += UNDO_MS + 1;
-		await expect(store.restorePipeline(token)).rejects.toThrow(/'Gone' can no longer be restored/);
-		expect(await store.getPipeline(id)).toBeUndefined();
+		const old = await store.createPipeline(sampleDoc('Gone'));
+		await store.deletePipeline(old.id);
+		clock.now += TRASH_MS - 1000;
+		const recent = await store.createPipeline(sampleDoc('Recent'));
+		await store.deletePipeline(recent.id);
+		clock.now += 2000; // 'Gone' is now 30 days and a second old; 'Recent' two seconds
+		await expect(store.restorePipeline(old.id)).rejects.toThrow(
+			/'Gone' can no longer be restored: it is not in the trash/
+		);
+		expect((await store.listTrash()).map((t) => t.name)).toEqual(['Recent']);
+		expect(await store.getPipeline(old.id)).toBeUndefined();
+	});
+
+	it('empties the trash for good, keeping the library', async () => {
+		const { store } = await freshStore();
+		const kept = await store.createPipeline(sampleDoc('Kept'));
+		const a = await store.createPipeline(sampleDoc('A'));
+		const b = await store.createPipeline(sampleDoc('B'));
+		await store.deletePipeline(a.id);
+		await store.deletePipeline(b.id);
+		expect(await store.emptyTrash()).toBe(2);
+		expect(await store.listTrash()).toEqual([]);
+		await expect(store.restorePipeline(a.id)).rejects.toThrow(/not in the trash/);
+		expect((await store.listPipelines()).map((p) => p.id)).toEqual([kept.id]);
 	});
 
 	it('imports a pipeline file and refuses one that is not a pipeline, storing nothing', async () => {

@@ -7,24 +7,29 @@
 // a StorageFullError that says what to delete; nothing in memory is touched by a failed write.
 import type { KindLookup } from '../graph/diagnostics';
 import type { PipelineDocument } from '../graph/document';
-import type { AppState, PipelineRecord, RunRecord, SluiceDb, View } from './db';
+import type { AppState, PipelineRecord, RunRecord, SluiceDb, TrashRecord, View } from './db';
 import { openSluiceDb, type OpenOptions } from './db';
 import {
 	ConflictError,
 	isQuotaError,
 	NotFoundError,
 	StorageFullError,
-	storeMessages,
 	type StorageUsage
 } from './errors';
 import { exportFile, readImport, type ExportedFile, type ImportResult } from './files';
 import { documentFields, newRecord, readRecord, recordBytes, type OpenedPipeline } from './records';
-import { addRun, deleteRunsOf, getRun, listRuns, RUN_HISTORY_LIMIT } from './runs';
+import { addRun, getRun, listRuns, RUN_HISTORY_LIMIT } from './runs';
+import {
+	emptyTrash,
+	listTrash,
+	moveToTrash,
+	restoreFromTrash,
+	TRASH_MS,
+	type TrashItem
+} from './trash';
 
-export { RUN_HISTORY_LIMIT };
+export { RUN_HISTORY_LIMIT, TRASH_MS, type TrashItem };
 
-/** How long a deleted pipeline can be brought back with its undo token. */
-export const UNDO_MS = 10_000;
 const SESSION = 'session';
 
 export interface StoreOptions {
@@ -41,13 +46,6 @@ export interface PipelineListItem {
 	nodeCount: number;
 	summary: string;
 	bytes: number;
-}
-
-/** What `deletePipeline` returns: enough to put the pipeline and its runs back. */
-export interface UndoToken {
-	readonly record: PipelineRecord;
-	readonly runs: RunRecord[];
-	readonly deletedAt: number;
 }
 
 export class PipelineStore {
@@ -181,33 +179,24 @@ export class PipelineStore {
 		});
 	}
 
-	/** Deletes a pipeline and its runs; `restorePipeline(token)` undoes it for UNDO_MS. */
-	async deletePipeline(id: string): Promise<UndoToken> {
-		return this.#write(async () => {
-			const tx = this.db.transaction(['pipelines', 'runs', 'app'], 'readwrite');
-			const record = await tx.objectStore('pipelines').get(id);
-			if (record === undefined) throw new NotFoundError(id);
-			const runs = await deleteRunsOf(tx.objectStore('runs'), id);
-			await tx.objectStore('pipelines').delete(id);
-			const app = await tx.objectStore('app').get(SESSION);
-			if (app?.lastOpen === id) await tx.objectStore('app').put({}, SESSION);
-			await tx.done;
-			return { record, runs, deletedAt: this.#now() };
-		});
+	/** Moves a pipeline and its runs to the trash, where it stays TRASH_MS (30 days). */
+	async deletePipeline(id: string): Promise<TrashRecord> {
+		return this.#write(() => moveToTrash(this.db, id, this.#now()));
 	}
 
-	/** Puts a deleted pipeline back as it was (same id, version and runs). */
-	async restorePipeline(token: UndoToken): Promise<PipelineRecord> {
-		if (this.#now() - token.deletedAt > UNDO_MS) {
-			throw new Error(storeMessages.undoExpired(token.record.name));
-		}
-		return this.#write(async () => {
-			const tx = this.db.transaction(['pipelines', 'runs'], 'readwrite');
-			await tx.objectStore('pipelines').put(token.record);
-			for (const run of token.runs) await tx.objectStore('runs').put(run);
-			await tx.done;
-			return token.record;
-		});
+	/** Puts a pipeline back from the trash as it was (same id, version, view and runs). */
+	async restorePipeline(id: string): Promise<PipelineRecord> {
+		return this.#write(() => restoreFromTrash(this.db, id, this.#now()));
+	}
+
+	/** The trash, last deleted first (what is older than 30 days is dropped first). */
+	listTrash(): Promise<TrashItem[]> {
+		return listTrash(this.db, this.#now());
+	}
+
+	/** Deletes every pipeline in the trash for good; resolves with how many. */
+	emptyTrash(): Promise<number> {
+		return emptyTrash(this.db);
 	}
 
 	/** Reads a pipeline file and stores it as a new pipeline; a bad file stores nothing. */

@@ -1,6 +1,6 @@
 // Run history: one summary per full run, per pipeline, newest RUN_HISTORY_LIMIT kept (the
 // oldest dropped in the same transaction that adds a new one).
-import type { IDBPObjectStore } from 'idb';
+import type { IDBPObjectStore, StoreNames } from 'idb';
 import type { RunRecord, SluiceDb, SluiceSchema } from './db';
 
 /** Runs kept per pipeline. */
@@ -42,7 +42,7 @@ export function getRun(db: SluiceDb, id: string): Promise<RunRecord | undefined>
 
 /** Deletes a pipeline's runs inside the caller's transaction; resolves with what it deleted. */
 export async function deleteRunsOf(
-	store: IDBPObjectStore<SluiceSchema, ('runs' | 'pipelines' | 'app')[], 'runs', 'readwrite'>,
+	store: IDBPObjectStore<SluiceSchema, ArrayLike<StoreNames<SluiceSchema>>, 'runs', 'readwrite'>,
 	pipelineId: string
 ): Promise<RunRecord[]> {
 	const deleted: RunRecord[] = [];

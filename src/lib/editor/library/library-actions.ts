@@ -30,30 +30,49 @@ export async function duplicatePipeline(session: LibrarySession, id: string) {
 	session.changes++;
 }
 
+/** Moves a pipeline to the trash (30 days; restore it from the Library), with a quick Undo. */
 export async function deletePipeline(session: LibrarySession, id: string) {
 	if (!session.store || id === session.libraryId) return;
 	try {
-		const token = await session.store.deletePipeline(id);
+		const trashed = await session.store.deletePipeline(id);
 		session.changes++;
 		session.toasts.show(
 			{
 				kind: 'info',
-				text: `Deleted '${token.record.name}'.`,
+				text: `Moved '${trashed.record.name}' to the trash.`,
 				testId: 'deleted-toast',
 				actions: [
 					{
 						label: 'Undo',
 						testId: 'undo-delete',
-						run: () =>
-							void session.store
-								?.restorePipeline(token)
-								.then(() => session.changes++)
-								.catch((e: unknown) => fail(session, e))
+						run: () => void restorePipeline(session, id)
 					}
 				]
 			},
 			UNDO_TOAST_MS
 		);
+	} catch (error) {
+		fail(session, error);
+	}
+}
+
+/** Puts a pipeline back from the trash into the library. */
+export async function restorePipeline(session: LibrarySession, id: string) {
+	if (!session.store) return;
+	try {
+		await session.store.restorePipeline(id);
+		session.changes++;
+	} catch (error) {
+		fail(session, error);
+	}
+}
+
+/** Deletes everything in the trash for good. */
+export async function emptyTrash(session: LibrarySession) {
+	if (!session.store) return;
+	try {
+		await session.store.emptyTrash();
+		session.changes++;
 	} catch (error) {
 		fail(session, error);
 	}

@@ -1,4 +1,4 @@
-// Short messages from the library with buttons ("Deleted 'X'. Undo"), shown for a few seconds.
+// Short messages from the library with buttons ("Moved 'X' to the trash. Undo"), shown for a few seconds.
 export interface ToastAction {
 	label: string;
 	testId: string;
