@@ -4,6 +4,7 @@
 import { availableParallelism } from 'node:os';
 import { compile, DEFAULT_COMPILE_OPTIONS } from '../lib/compiler/index';
 import { startPipeline, type StartedPipeline } from '../lib/compiler/execute';
+import { reportDetail } from '../lib/nodes/formats/source-report-text';
 import type { CompiledPlan, CompileOptions } from '../lib/compiler/physical';
 import { frameBytes } from '../lib/runtime/batch/layout';
 import type { PipelineDocument } from '../lib/graph/document';
@@ -209,7 +210,8 @@ export async function runCommand(options: CliOptions, io: CliIo): Promise<number
 				startedAt,
 				durationMs: elapsedMs,
 				status: interrupted && outcome.status === 'done' ? 'cancelled' : outcome.status,
-				pipeline: doc.name
+				pipeline: doc.name,
+				sourceReports: outcome.status === 'done' ? outcome.reports : undefined
 			});
 			try {
 				await writeMetricsReport(options.metricsFile, report);
@@ -225,6 +227,14 @@ export async function runCommand(options: CliOptions, io: CliIo): Promise<number
 		}
 		switch (outcome.status) {
 			case 'done': {
+				// What each source skipped, nulled, cut or dropped: said even when --quiet.
+				for (const [id, report] of outcome.reports) {
+					if (!report) continue;
+					const name = compiled.logical?.byId.get(id)?.name ?? id;
+					reportDetail(report).forEach((line, i) =>
+						io.err(i === 0 ? `warning: ${name}: ${line}` : `  ${line}`)
+					);
+				}
 				if (options.outFile !== undefined && out !== null) {
 					const picked = pickSink(doc, outcome.results, options.sink);
 					if ('message' in picked) {

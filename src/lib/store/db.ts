@@ -69,6 +69,14 @@ export interface RunRecord {
 	bottleneck: string | null;
 	/** The run's metrics report ('sluice-metrics' v1) or the last rates window before it exists. */
 	metrics?: unknown;
+	/** Sources that skipped, nulled or cut rows or dropped columns: "2 rows skipped" per node. */
+	sources?: RunSourceSummary[];
+}
+
+export interface RunSourceSummary {
+	node: string;
+	name: string;
+	text: string;
 }
 
 /** A deleted pipeline with its runs, kept until restored, emptied or TRASH_MS old. */

@@ -93,6 +93,7 @@ export class FullRun {
 	#progress: RunProgress = IDLE;
 	#stopped = false;
 	#counters: RunCounters | null = null;
+	#reports: ReadonlyMap<string, SourceReport | null> = new Map();
 
 	/** Compiles `doc` now and starts it as soon as the pool is free. */
 	constructor(
@@ -124,6 +125,11 @@ export class FullRun {
 	 */
 	get counters(): RunCounters | null {
 		return this.#counters;
+	}
+
+	/** Each source node's report once the run ended well (empty before, or after a failure). */
+	get reports(): ReadonlyMap<string, SourceReport | null> {
+		return this.#reports;
 	}
 
 	/** Cancels the run (or keeps it from starting); the outcome becomes 'cancelled'. */
@@ -182,10 +188,11 @@ export class FullRun {
 			if (outcome.status === 'done') {
 				const results = new Map<string, unknown>();
 				for (const [node, stage] of plan.sinks) results.set(node, outcome.results.get(stage));
+				this.#reports = sourceReportsOf(plan, outcome.reports);
 				return {
 					status: 'done',
 					results,
-					reports: sourceReportsOf(plan, outcome.reports),
+					reports: new Map(this.#reports),
 					elapsedMs: outcome.elapsedMs,
 					progress: this.#progress
 				};

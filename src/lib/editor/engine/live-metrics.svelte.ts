@@ -161,7 +161,8 @@ export class LiveMetrics {
 			status: this.#status,
 			pipeline: run.doc.name,
 			stageNodes: plan.origins.map((o) => o.nodes),
-			stageInstances: plan.stages.map((s) => s.instances ?? 1)
+			stageInstances: plan.stages.map((s) => s.instances ?? 1),
+			sourceReports: run.reports
 		});
 		const checked = validateRunMetricsReport(report);
 		if (!checked.ok) throw new Error(`the metrics report is malformed: ${checked.problems[0]}`);

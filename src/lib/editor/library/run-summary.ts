@@ -8,6 +8,7 @@ import type { RunEdgeSummary, RunRecord, RunSinkSummary } from '../../store/db';
 import type { FullRun, FullRunOutcome } from '../engine/full-run';
 import { displayName } from '../engine/failure';
 import { resultRows } from '../engine/results';
+import { reportBadge } from '../../nodes/formats/source-report-text';
 
 export type RunSummary = Omit<RunRecord, 'id' | 'pipelineId'>;
 
@@ -68,6 +69,13 @@ export function summariseRun(
 		metrics: safe(() => metricsReport(outcome, run, topology), undefined)
 	};
 	if (outcome.status === 'failed') summary.message = outcome.message;
+	// What each source skipped, nulled, cut or dropped, in the words the card uses.
+	const sources = [...(run?.reports ?? [])].flatMap(([node, report]) =>
+		report
+			? [{ node, name: run ? displayName(run.doc, node) : node, text: reportBadge(report) }]
+			: []
+	);
+	if (sources.length > 0) summary.sources = sources;
 	return summary;
 }
 
@@ -88,7 +96,8 @@ function metricsReport(
 		durationMs: counters.durationMs,
 		status: outcome.status,
 		pipeline: run.doc.name,
-		stageNodes: run.compiled.plan?.origins.map((o) => o.nodes)
+		stageNodes: run.compiled.plan?.origins.map((o) => o.nodes),
+		sourceReports: run.reports
 	});
 }
 

@@ -11,6 +11,7 @@ import type { Topology } from './rates';
 import { runFigures } from './run-figures';
 import type { Sampler } from './sampler';
 import { REPORTED } from './worker-probe';
+import type { SourceReport } from '../source-report';
 
 export const REPORT_FORMAT = 'sluice-metrics';
 export const REPORT_VERSION = 1;
@@ -77,6 +78,26 @@ const WorkerSchema = v.object({
 	})
 });
 
+/** One source node's report (runtime/source-report.ts): rows skipped, nulled, cut; columns dropped. */
+const SourceReportSchema = v.object({
+	node: v.string(),
+	issues: v.array(
+		v.object({
+			reason: v.string(),
+			action: v.string(),
+			count: num,
+			samples: v.array(
+				v.object({
+					line: v.optional(num),
+					offset: v.optional(num),
+					column: v.optional(v.string()),
+					message: v.string()
+				})
+			)
+		})
+	)
+});
+
 export const RunMetricsReportSchema = v.object({
 	format: v.literal(REPORT_FORMAT),
 	version: v.literal(REPORT_VERSION),
@@ -87,7 +108,9 @@ export const RunMetricsReportSchema = v.object({
 	edges: v.array(EdgeSchema),
 	stages: v.array(StageSchema),
 	workers: v.array(WorkerSchema),
-	bottleneck: v.nullable(v.object({ stage: num, name: v.string(), reason: v.string() }))
+	bottleneck: v.nullable(v.object({ stage: num, name: v.string(), reason: v.string() })),
+	/** Sources that skipped, nulled or cut rows or dropped columns (absent: none did). */
+	sources: v.optional(v.array(SourceReportSchema))
 });
 
 export type RunMetricsReport = v.InferOutput<typeof RunMetricsReportSchema>;
@@ -106,6 +129,8 @@ export interface RunMetricsReportInput {
 	stageNodes?: string[][];
 	/** Per stage, how many parallel instances the node group runs as. */
 	stageInstances?: number[];
+	/** Each source node's report (null: nothing to say), from the run's outcome. */
+	sourceReports?: ReadonlyMap<string, SourceReport | null>;
 }
 
 export function buildRunMetricsReport(input: RunMetricsReportInput): RunMetricsReport {
@@ -198,7 +223,11 @@ export function buildRunMetricsReport(input: RunMetricsReportInput): RunMetricsR
 	});
 
 	const b = whole.bottleneck;
+	const sources = [...(input.sourceReports ?? [])].flatMap(([node, report]) =>
+		report ? [{ node, issues: report.issues }] : []
+	);
 	return {
+		...(sources.length > 0 ? { sources } : {}),
 		format: REPORT_FORMAT,
 		version: REPORT_VERSION,
 		...(input.pipeline !== undefined ? { pipeline: input.pipeline } : {}),
