@@ -3,6 +3,7 @@
 // downloaded report all name Slow as the bottleneck (the whole run's figures, from one
 // function), and each stage instance's ms per second sum to at most 1000. 40 batches are few
 // enough that every one of them would fit a deep ring: Slow must still show as where they wait.
+// Node badges show the run's row counts, not the preview's.
 import { expect, test, type Page } from './support/test';
 import { validateRunMetricsReport } from '../../src/lib/runtime/metrics/report';
 
@@ -87,6 +88,8 @@ test('after a run the panel, the Runs list and the report name the same bottlene
 		.getByTestId('node-card')
 		.filter({ has: page.locator('.label', { hasText: 'Slow' }) });
 	await expect(slowCard.getByTestId('bottleneck-badge')).toBeVisible();
+	// Node badges count the run's rows, not the preview's.
+	await expect(slowCard.getByTestId('node-status')).toHaveText('655,360 rows');
 
 	// Each stage instance: busy + idle + backpressured <= 1000 ms per second.
 	const rows = page.getByTestId('metrics-stages-row');

@@ -225,6 +225,18 @@ export class EditorUi {
 				bytes
 			};
 		}
+		// A node the last full run passed rows through shows the run's count, not the preview's.
+		const ran = this.engine?.lastRunRows(this.state.doc, id) ?? null;
+		if (activity === 'idle' && ran !== null) {
+			const rows = formatCount(ran);
+			const bytes = this.#lastRead(id)?.bytes;
+			return {
+				state: 'done',
+				text: `${rows} rows`,
+				detail: `${rows} rows from the last run`,
+				...(bytes ? { bytes } : {})
+			};
+		}
 		if (activity === 'idle') return this.#lastRead(id) ?? IDLE;
 		if (activity === 'running') {
 			const fraction = this.runFraction;
@@ -240,9 +252,11 @@ export class EditorUi {
 		if ('error' in activity)
 			return this.#upstreamDataset(id) ?? { state: 'error', text: 'error', detail: activity.error };
 		const read = this.#lastRead(id);
-		const rows = formatCount(activity.done);
 		const from = this.engine?.results.get(id);
-		const whole = from?.status === 'done' && from.from === 'run';
+		const whole = (from?.status === 'done' && from.from === 'run') || ran !== null;
+		const rows = formatCount(
+			from?.status === 'done' && from.from === 'run' ? activity.done : (ran ?? activity.done)
+		);
 		return {
 			state: 'done',
 			text: `${rows} rows`,

@@ -27,6 +27,7 @@ import {
 	type Identities,
 	type Results
 } from './result-book';
+import { nodeRowsOut } from './live-metrics';
 import { resultRows } from './results';
 import { NO_SOURCE_BYTES, type SourceBytes } from './source-progress';
 import type { ByteProgress } from '../../runtime/metrics/rates';
@@ -60,6 +61,8 @@ export class EditorEngine {
 	#runReports = $state.raw<ReadonlyMap<string, { identity: string; report: SourceReport | null }>>(
 		new Map() // eslint-disable-line svelte/prefer-svelte-reactivity -- replaced whole, never mutated
 	);
+	/** Rows each node put out in the last full run that ended well, with the document it ran. */
+	#runRows = $state.raw<{ structure: string; rows: Map<string, number> } | null>(null);
 	/** What the last full run that ended well read, with the document it ran. */
 	#runBytes = $state.raw<{ doc: PipelineDocument; sources: SourceBytes } | null>(null);
 
@@ -147,6 +150,16 @@ export class EditorEngine {
 		return this.#previewBusy.size > 0 ? (this.#previewBytes.get(nodeId) ?? null) : null;
 	}
 
+	/**
+	 * Rows node `id` put out in the last full run that ended well, when `doc` is still the
+	 * pipeline that ran (positions aside); null otherwise or when the run cannot tell.
+	 */
+	lastRunRows(doc: PipelineDocument, id: string): number | null {
+		const last = this.#runRows;
+		if (!last || last.structure !== pipelineStructure(doc)) return null;
+		return last.rows.get(id) ?? null;
+	}
+
 	/** What source `node` read in the last full run that ended well, if it ran as it is now. */
 	lastRunBytes(node: { id: string; kind: string; params: unknown }): ByteProgress | null {
 		const last = this.#runBytes;
@@ -219,6 +232,7 @@ export class EditorEngine {
 				reports.set(id, { identity: identities.get(id) ?? '', report });
 			this.#runReports = reports;
 		}
+		this.#runRows = outcome.status === 'done' ? runRowsOf(fullRun, doc) : null;
 		this.#fullRun = null;
 		this.#running = null;
 		this.#runBusy = NO_NODES;
@@ -259,4 +273,25 @@ export class EditorEngine {
 		this.#previewBusy = NO_NODES;
 		this.#previewStatus = this.#request ? 'scheduled' : 'idle';
 	}
+}
+
+/** The document without positions: moving a node keeps a run's row counts. */
+function pipelineStructure(doc: PipelineDocument): string {
+	return JSON.stringify([doc.nodes.map((n) => [n.id, n.kind, n.params]), doc.edges]);
+}
+
+/** Rows per node of a full run that ended, from its last counters. */
+function runRowsOf(
+	run: FullRun,
+	doc: PipelineDocument
+): { structure: string; rows: Map<string, number> } | null {
+	const plan = run.compiled.plan;
+	const stages = run.counters?.last.stages;
+	if (!plan || !stages) return null;
+	const rows = new Map<string, number>();
+	for (const n of doc.nodes) {
+		const count = nodeRowsOut(plan, stages, n.id);
+		if (count !== null) rows.set(n.id, count);
+	}
+	return { structure: pipelineStructure(doc), rows };
 }

@@ -9,6 +9,7 @@ import {
 	edgeSeries,
 	edgeStrokeWidth,
 	mapLiveMetrics,
+	nodeRowsOut,
 	stageSeries,
 	stagesOfNode
 } from './live-metrics';
@@ -204,6 +205,26 @@ describe('mapLiveMetrics', () => {
 		expect(found.instances).toBe(3);
 		expect(found.stages).toHaveLength(4);
 		expect(groupPlan.origins[found.stages[3]].nodes).toEqual(['g']);
+	});
+
+	it('counts a node’s rows in a run from its instances, or its merge stage, and not inside a fused stage', () => {
+		const groupDoc = chain(
+			gen(),
+			keep(),
+			node('g', 'group-by', { keys: ['id'], aggregates: [{ op: 'count', as: 'n' }] })
+		);
+		const groupPlan = planOf(groupDoc, 3);
+		const rowsOut = groupPlan.stages.map((_, i) => ({ rowsOut: 10 + i }));
+		const gen0 = stagesOfNode(groupPlan, 'gen')!;
+		const g = stagesOfNode(groupPlan, 'g')!;
+		expect(nodeRowsOut(groupPlan, rowsOut, 'gen')).toBe(
+			gen0.stages.reduce((sum, s) => sum + 10 + s, 0)
+		);
+		// The group-by's rows are its merge stage's.
+		expect(nodeRowsOut(groupPlan, rowsOut, 'g')).toBe(10 + g.stages[3]);
+		// The filter runs fused before the group-by: its own output is not counted.
+		expect(nodeRowsOut(groupPlan, rowsOut, 'keep')).toBeNull();
+		expect(nodeRowsOut(groupPlan, rowsOut, 'nope')).toBeNull();
 	});
 });
 

@@ -266,6 +266,26 @@ export function stageSeries(histories: HistoryPoint<StageRates>[][]): StageSerie
 	return out;
 }
 
+/**
+ * Rows node `node` put out in a run, from the run's counters: its instances' rows out summed
+ * (its merge stage's, when it has one). Null when the run cannot tell: the node is not in the
+ * plan, or it runs fused into a stage before that stage's last node (only the stage's output is
+ * counted).
+ */
+export function nodeRowsOut(
+	plan: Pick<CompiledPlan, 'origins'>,
+	stages: readonly { rowsOut: number }[],
+	node: string
+): number | null {
+	const found = stagesOfNode(plan, node);
+	if (!found) return null;
+	const origin = plan.origins[found.stages[0]];
+	if (origin.nodes[origin.nodes.length - 1] !== node) return null;
+	const merge = found.stages[found.instances];
+	const counted = merge !== undefined ? [merge] : found.stages.slice(0, found.instances);
+	return counted.reduce((sum, s) => sum + (stages[s]?.rowsOut ?? 0), 0);
+}
+
 /** Stroke width of an edge carrying `rowsPerSec`: 1.5 px idle, +1 px per decade, at most 8. */
 export function edgeStrokeWidth(rowsPerSec: number): number {
 	const r = Number.isFinite(rowsPerSec) && rowsPerSec > 0 ? rowsPerSec : 0;
