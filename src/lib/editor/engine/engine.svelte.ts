@@ -62,7 +62,7 @@ export class EditorEngine {
 		new Map() // eslint-disable-line svelte/prefer-svelte-reactivity -- replaced whole, never mutated
 	);
 	/** Rows each node put out in the last full run that ended well, with the document it ran. */
-	#runRows = $state.raw<{ structure: string; rows: Map<string, number> } | null>(null);
+	#runRows = $state.raw<{ structure: string; rows: Record<string, number> } | null>(null);
 	/** What the last full run that ended well read, with the document it ran. */
 	#runBytes = $state.raw<{ doc: PipelineDocument; sources: SourceBytes } | null>(null);
 
@@ -157,7 +157,7 @@ export class EditorEngine {
 	lastRunRows(doc: PipelineDocument, id: string): number | null {
 		const last = this.#runRows;
 		if (!last || last.structure !== pipelineStructure(doc)) return null;
-		return last.rows.get(id) ?? null;
+		return Object.hasOwn(last.rows, id) ? last.rows[id] : null;
 	}
 
 	/** What source `node` read in the last full run that ended well, if it ran as it is now. */
@@ -284,14 +284,14 @@ function pipelineStructure(doc: PipelineDocument): string {
 function runRowsOf(
 	run: FullRun,
 	doc: PipelineDocument
-): { structure: string; rows: Map<string, number> } | null {
+): { structure: string; rows: Record<string, number> } | null {
 	const plan = run.compiled.plan;
 	const stages = run.counters?.last.stages;
 	if (!plan || !stages) return null;
-	const rows = new Map<string, number>();
+	const rows: Record<string, number> = {};
 	for (const n of doc.nodes) {
 		const count = nodeRowsOut(plan, stages, n.id);
-		if (count !== null) rows.set(n.id, count);
+		if (count !== null) rows[n.id] = count;
 	}
 	return { structure: pipelineStructure(doc), rows };
 }
