@@ -70,4 +70,43 @@ describe('source reports through a run', () => {
 			});
 		});
 	}
+
+	it('gives a JSON node the records it skipped, by line, and keeps every other one', async () => {
+		const path = join(dir, 'mixed.ndjson');
+		const lines = [
+			'{"id":1,"n":"a"}',
+			'{"id":2,"n":"b"',
+			'{"id":3,"n":"c"}',
+			'{"id":"four","n":"d"}',
+			'{"id":5,"n":"e"}'
+		];
+		writeFileSync(path, lines.join('\n') + '\n');
+		const doc = pipeline(
+			[
+				{
+					id: 'src',
+					kind: 'json',
+					params: { source: path, badRows: 'skip', types: { id: 'int64' } }
+				},
+				{ id: 'count', kind: 'table', params: { limit: 10 } }
+			],
+			[['src', 'count']]
+		);
+		const registry = new DatasetRegistry();
+		expect(await probeDocumentDatasets(doc, registry)).toEqual([]);
+		const outcome = await startPipeline(doc, pool, { workers: 1 }, registry).outcome;
+		expect(outcome.status).toBe('done');
+		if (outcome.status !== 'done') return;
+		// rows in (5) = rows out (3) + rows skipped (2), each skip named by its line.
+		expect((outcome.results.get('count') as { total: number }).total).toBe(3);
+		const issues = outcome.reports.get('src')?.issues ?? [];
+		expect(issues.map((i) => [i.reason, i.action, i.count])).toEqual([
+			['bad-line', 'skipped', 1],
+			['bad-value', 'skipped', 1]
+		]);
+		expect(issues[0].samples[0]).toMatchObject({ line: 2 });
+		expect(issues[0].samples[0].message).toMatch(/^line 2: /);
+		expect(issues[1].samples[0]).toMatchObject({ line: 4, column: 'id' });
+		expect(issues[1].samples[0].message).toMatch(/^line 4: column 'id' is int64 but/);
+	});
 });

@@ -100,8 +100,21 @@ export function inferJsonSchema(
 	const seen = new Map<string, Seen | undefined>();
 	/** Per column: the date patterns every string so far parses with (0 once a non-string came). */
 	const dates = new Map<string, { mask: number; time: boolean }>();
+	// A record that is not JSON tells nothing of the columns: it is left to the reading kernel,
+	// which fails on it or, under badRows 'skip', skips and counts it. Only a sample with no
+	// readable record at all is the probe's own error.
+	let unreadable: unknown = null;
+	let readable = 0;
 	for (const item of items.slice(0, SAMPLE_RECORDS)) {
-		const record = parseRecord(item, splitter.layout!);
+		let record: Record<string, unknown>;
+		try {
+			record = parseRecord(item, splitter.layout!);
+		} catch (error) {
+			if (!(error instanceof JsonError)) throw error;
+			unreadable ??= error;
+			continue;
+		}
+		readable++;
 		flattenRecord(record, depth, (column, value) => {
 			const before = seen.get(column);
 			if (value === null || value === undefined) {
@@ -118,6 +131,7 @@ export function inferJsonSchema(
 			dates.set(column, d);
 		});
 	}
+	if (readable === 0 && unreadable !== null) throw unreadable;
 	const names = [...seen.keys()];
 	const types = names.map((n) => TYPE_OF[seen.get(n) ?? 'text']);
 	const formats = names.map((n, i) => {

@@ -10,9 +10,13 @@
 // Progress: the bytes taken from the ChunkSource against its total (source-progress.ts).
 //
 // Errors name the source, the line (NDJSON) or element and byte offset (array), the column and
-// what is wrong; with badRows 'skip' a record that cannot be read is dropped instead.
+// what is wrong; with badRows 'skip' a record that cannot be read is dropped instead, and
+// counted with its line (or element and byte offset) in the source's report
+// (runtime/source-report.ts): rows in = rows out + rows the report says were skipped.
 import type { FrameSchema } from '../../runtime/batch/types';
 import type { Kernel, KernelSetup } from '../../runtime/scheduler/kernel';
+import { SourceReportBuilder, type SourceReason } from '../../runtime/source-report';
+import { untrusted } from '../formats/untrusted-text';
 import { BatchBuilder, coerce } from '../formats/column-build';
 import { compileDateFormat, parseTextWithFormat } from '../formats/date-formats';
 import { flattenRecord, parseRecord } from '../json/json-infer';
@@ -46,6 +50,20 @@ export function jsonReadKernel(spec: JsonReadSpec, setup: KernelSetup): Kernel {
 	let chunks: ChunkSource | null = null;
 	let inputDone = setup.instance > 0;
 	const progress = new ByteProgress();
+	const report = new SourceReportBuilder();
+
+	/** Counts `item` as skipped under 'skip', `message` saying where and why; false under 'fail'. */
+	function skipped(
+		item: JsonText,
+		reason: SourceReason,
+		message: string,
+		column?: string
+	): boolean {
+		if (spec.badRows !== 'skip') return false;
+		const at = splitter.layout === 'ndjson' ? { line: item.at } : { offset: item.offset };
+		report.add(reason, 'skipped', { ...at, column, message: untrusted(message) });
+		return true;
+	}
 
 	function fail(message: string): never {
 		throw new Error(`'${source}' ${message}`);
@@ -57,7 +75,9 @@ export function jsonReadKernel(spec: JsonReadSpec, setup: KernelSetup): Kernel {
 		try {
 			record = parseRecord(item, splitter.layout!);
 		} catch (error) {
-			if (spec.badRows === 'skip') return;
+			// parseRecord's JsonError already says where ("line 7: bad JSON: …").
+			const why = error instanceof Error ? error.message : String(error);
+			if (skipped(item, 'bad-line', why)) return;
 			throw error;
 		}
 		row.fill(undefined);
@@ -77,7 +97,9 @@ export function jsonReadKernel(spec: JsonReadSpec, setup: KernelSetup): Kernel {
 				row[i] = v;
 				continue;
 			}
-			if (spec.badRows === 'skip') return;
+			const where = describeAt(splitter.layout!, item.at, item.offset);
+			const why = `${where}: column '${schema.names[i]}' is ${schema.types[i]} but ${v.refused}`;
+			if (skipped(item, 'bad-value', why, schema.names[i])) return;
 			fail(
 				`${describeAt(splitter.layout!, item.at, item.offset)}: column '${schema.names[i]}' is ` +
 					`${schema.types[i]} but ${v.refused}: set its type in types, e.g. { "${schema.names[i]}": "utf8" }`
@@ -130,6 +152,9 @@ export function jsonReadKernel(spec: JsonReadSpec, setup: KernelSetup): Kernel {
 			if (!inputDone) progress.report(ctx, chunks.totalBytes);
 			if (pending.length > 0) return pending.writeNext(ctx);
 			return inputDone ? 'done' : 'more';
+		},
+		report() {
+			return report.report();
 		},
 		dispose() {
 			chunks?.close();
