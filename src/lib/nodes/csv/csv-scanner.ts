@@ -132,6 +132,11 @@ export class CsvScanner {
 	}
 
 	/** End of input: the record in progress (if any) is completed or reported unterminated. */
+	/** True while the bytes pushed so far end inside a quoted field. */
+	get inQuotedField(): boolean {
+		return this.state === STATE_QUOTED;
+	}
+
 	finish(): void {
 		if (this.stopped) return;
 		if (this.bomPending) this.skipBom(true);

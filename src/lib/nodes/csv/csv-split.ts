@@ -84,12 +84,23 @@ export class LineCounter {
 	 * the bytes pushed end with a CR (the scanner waits for the byte after it).
 	 */
 	quotedLineBreaks(): number {
-		return this.scanner.quotedLineBreaks;
+		return this.quotedAtFinish ?? this.scanner.quotedLineBreaks;
 	}
 
-	/** No more bytes: settles a trailing CR. */
+	/** Set by `finish`: what `quotedLineBreaks` answers from then on. */
+	private quotedAtFinish: number | null = null;
+
+	/**
+	 * No more bytes: settles a trailing CR. The bytes pushed are a prefix of the file, not all
+	 * of it: a quoted field still open at its end goes on past it, so it counts as (at least)
+	 * one quoted line break, and the breaks counted inside it stay counted — the scanner's own
+	 * finish would take that field for an unclosed quote and give them back.
+	 */
 	finish(): void {
+		const open = this.scanner.inQuotedField;
+		const counted = this.scanner.quotedLineBreaks;
 		this.scanner.finish();
+		this.quotedAtFinish = Math.max(counted, this.scanner.quotedLineBreaks, open ? 1 : 0);
 	}
 }
 
