@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import { CHROMIUM_ARGS } from './scripts/chromium-args.mjs';
 
 const PORT = Number(process.env.E2E_PORT ?? 4319);
 
@@ -13,16 +14,7 @@ export default defineConfig({
 		baseURL: `http://127.0.0.1:${PORT}`,
 		launchOptions: {
 			executablePath: process.env.CHROMIUM_PATH,
-			args: [
-				'--headless',
-				'--no-sandbox',
-				'--disable-gpu',
-				'--disable-quic',
-				'--no-first-run',
-				'--disable-background-networking',
-				'--disable-component-update',
-				'--disable-sync'
-			]
+			args: CHROMIUM_ARGS
 		}
 	},
 	webServer: {

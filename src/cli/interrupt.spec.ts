@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mulberry32 } from '../lib/runtime/testing/prng';
-import { parseCliArgs, type CliOptions } from './args';
 import { runCommand, type CliIo } from './commands';
+import { cliOptions } from './cli-fixtures.spec-support';
 import { EXIT } from './exit-codes';
 
 const doc = {
@@ -56,12 +56,6 @@ function io(): CliIo & { errors: string[]; listening(): boolean; interrupt(): vo
 	};
 }
 
-function options(argv: string[]): CliOptions {
-	const parsed = parseCliArgs(argv);
-	if (!parsed.ok || !('options' in parsed)) throw new Error(JSON.stringify(parsed));
-	return parsed.options;
-}
-
 describe('sluice run interrupted', () => {
 	let dir: string;
 	let file: string;
@@ -79,13 +73,13 @@ describe('sluice run interrupted', () => {
 		const argv = (out: string) => ['run', file, '--workers', '2', '--quiet', '--out', out];
 		// One uninterrupted run measures how long the command takes on this machine.
 		const t0 = performance.now();
-		expect(await runCommand(options(argv(join(dir, 'whole.csv'))), io())).toBe(EXIT.OK);
+		expect(await runCommand(cliOptions(argv(join(dir, 'whole.csv'))), io())).toBe(EXIT.OK);
 		const commandMs = performance.now() - t0;
 		let before = 0;
 		for (let i = 0; i < 8; i++) {
 			const out = join(dir, `out-${i}.csv`);
 			const cli = io();
-			const code = runCommand(options(argv(out)), cli);
+			const code = runCommand(cliOptions(argv(out)), cli);
 			// Late points (the file being written, the results) are the ones a cancel was lost in.
 			const delay = commandMs * (0.3 + 0.8 * random.next());
 			await new Promise((resolve) => setTimeout(resolve, delay));

@@ -4,8 +4,9 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseCliArgs, type CliOptions } from './args';
-import { runCommand, type CliIo } from './commands';
+import { runCommand } from './commands';
+import { parseCliArgs } from './args';
+import { cliOptions, recordingIo } from './cli-fixtures.spec-support';
 import { outFormat } from './out-file';
 
 const ROWS = 5000;
@@ -31,25 +32,6 @@ function pipelineFile(dir: string, sink: string): string {
 	return path;
 }
 
-function io(): CliIo & { lines: string[]; errors: string[] } {
-	const lines: string[] = [];
-	const errors: string[] = [];
-	return {
-		lines,
-		errors,
-		out: (line) => lines.push(line),
-		err: (line) => errors.push(line),
-		progress: { isTTY: false, write: () => true },
-		onInterrupt: () => () => {}
-	};
-}
-
-function options(argv: string[]): CliOptions {
-	const parsed = parseCliArgs(argv);
-	if (!parsed.ok || !('options' in parsed)) throw new Error(JSON.stringify(parsed));
-	return parsed.options;
-}
-
 describe('sluice run --out', () => {
 	let dir: string;
 	beforeAll(() => {
@@ -70,9 +52,9 @@ describe('sluice run --out', () => {
 	for (const format of ['csv', 'arrow', 'parquet'] as const) {
 		it(`writes a collect sink's whole result as ${format}, which the ${format} source reads back`, async () => {
 			const file = join(dir, `taxi.${format}`);
-			const run = io();
+			const run = recordingIo();
 			const code = await runCommand(
-				options(['run', pipelineFile(dir, 'collect'), '--workers', '1', '--out', file]),
+				cliOptions(['run', pipelineFile(dir, 'collect'), '--workers', '1', '--out', file]),
 				run
 			);
 			expect(run.errors.filter((l) => l.startsWith('error'))).toEqual([]);
@@ -91,8 +73,8 @@ describe('sluice run --out', () => {
 			};
 			const readPath = join(dir, `read-${format}.json`);
 			writeFileSync(readPath, JSON.stringify(readDoc));
-			const back = io();
-			expect(await runCommand(options(['run', readPath, '--workers', '1']), back)).toBe(0);
+			const back = recordingIo();
+			expect(await runCommand(cliOptions(['run', readPath, '--workers', '1']), back)).toBe(0);
 			expect(back.lines[0]).toMatch(/\(stats\): 5,000 rows$/);
 			// One statistics row per taxi column, each counting every row.
 			for (const column of ['trip_id', 'pickup', 'fare', 'zone'])
@@ -122,17 +104,17 @@ describe('sluice run --out', () => {
 		};
 		const path = join(dir, 'two.json');
 		writeFileSync(path, JSON.stringify(doc));
-		const run = io();
+		const run = recordingIo();
 		const code = await runCommand(
-			options(['run', path, '--workers', '1', '--out', join(dir, 'two.csv')]),
+			cliOptions(['run', path, '--workers', '1', '--out', join(dir, 'two.csv')]),
 			run
 		);
 		expect(code).toBe(2);
 		expect(run.errors.join('\n')).toMatch(/2 sinks \(a, b\).*--sink/);
-		const picked = io();
+		const picked = recordingIo();
 		const file = join(dir, 'two-b.csv');
 		const ok = await runCommand(
-			options(['run', path, '--workers', '1', '--out', file, '--sink', 'b', '--quiet']),
+			cliOptions(['run', path, '--workers', '1', '--out', file, '--sink', 'b', '--quiet']),
 			picked
 		);
 		expect(ok).toBe(0);

@@ -5,27 +5,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseCliArgs, type CliOptions } from './args';
-import { runCommand, type CliIo } from './commands';
-
-function io(): CliIo & { lines: string[]; errors: string[] } {
-	const lines: string[] = [];
-	const errors: string[] = [];
-	return {
-		lines,
-		errors,
-		out: (line) => lines.push(line),
-		err: (line) => errors.push(line),
-		progress: { isTTY: false, write: () => true },
-		onInterrupt: () => () => {}
-	};
-}
-
-function options(argv: string[]): CliOptions {
-	const parsed = parseCliArgs(argv);
-	if (!parsed.ok || !('options' in parsed)) throw new Error(JSON.stringify(parsed));
-	return parsed.options;
-}
+import { runCommand } from './commands';
+import { cliOptions, recordingIo } from './cli-fixtures.spec-support';
 
 function pipelineFile(dir: string, source: string, badRows: string): string {
 	const path = join(dir, `p-${badRows}.json`);
@@ -53,9 +34,9 @@ describe('sluice run reports bad rows', () => {
 	it('warns with the skipped lines and puts them in the metrics report', async () => {
 		const source = resolve('test/fixtures/csv/weather-ragged.csv');
 		const metrics = join(dir, 'metrics.json');
-		const out = io();
+		const out = recordingIo();
 		const argv = ['run', pipelineFile(dir, source, 'skip'), '--workers', '1', '--metrics', metrics];
-		expect(await runCommand(options(argv), out)).toBe(0);
+		expect(await runCommand(cliOptions(argv), out)).toBe(0);
 		expect(out.errors).toContain(
 			'warning: CSV (src): 2 rows skipped (wrong number of fields): line 5, line 12'
 		);
@@ -69,8 +50,8 @@ describe('sluice run reports bad rows', () => {
 	it('warns about an empty file', async () => {
 		const empty = join(dir, 'empty.csv');
 		writeFileSync(empty, '\ufeff');
-		const out = io();
-		expect(await runCommand(options(['run', pipelineFile(dir, empty, 'fail')]), out)).toBe(0);
+		const out = recordingIo();
+		expect(await runCommand(cliOptions(['run', pipelineFile(dir, empty, 'fail')]), out)).toBe(0);
 		expect(out.errors).toContain('warning: CSV (src): the file is empty: no header and no rows');
 	}, 120_000);
 });

@@ -3,37 +3,18 @@
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { parseCliArgs, type CliOptions } from './args';
-import { runCommand, type CliIo } from './commands';
+import { runCommand } from './commands';
+import { cliOptions, recordingIo } from './cli-fixtures.spec-support';
 
 const EXAMPLE = fileURLToPath(
 	new URL('../../static/examples/csv-filter-group.json', import.meta.url)
 );
 
-function io(): CliIo & { lines: string[]; errors: string[] } {
-	const lines: string[] = [];
-	const errors: string[] = [];
-	return {
-		lines,
-		errors,
-		out: (line) => lines.push(line),
-		err: (line) => errors.push(line),
-		progress: { isTTY: false, write: () => true },
-		onInterrupt: () => () => {}
-	};
-}
-
-function options(argv: string[]): CliOptions {
-	const parsed = parseCliArgs(argv);
-	if (!parsed.ok || !('options' in parsed)) throw new Error(JSON.stringify(parsed));
-	return parsed.options;
-}
-
 describe('sluice run --workers', () => {
 	it('lowers 64 workers to the cores available and says so', async () => {
 		const cores = availableParallelism();
-		const out = io();
-		expect(await runCommand(options(['run', EXAMPLE, '--workers', '64']), out)).toBe(0);
+		const out = recordingIo();
+		expect(await runCommand(cliOptions(['run', EXAMPLE, '--workers', '64']), out)).toBe(0);
 		expect(out.errors).toContain(
 			`note: --workers 64 lowered to ${cores}: this machine has ${cores} core${cores === 1 ? '' : 's'}`
 		);
