@@ -8,14 +8,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCommand } from './commands';
 import { cliOptions, recordingIo } from './cli-fixtures.spec-support';
 
-function pipelineFile(dir: string, source: string, badRows: string): string {
-	const path = join(dir, `p-${badRows}.json`);
+function pipelineFile(dir: string, source: string, badRows: string, kind = 'csv'): string {
+	const path = join(dir, `p-${kind}-${badRows}.json`);
+	const params = kind === 'csv' ? { source, badRows } : { source };
 	const doc = {
 		version: 1,
 		id: 'p',
 		name: 'report',
 		nodes: [
-			{ id: 'src', kind: 'csv', params: { source, badRows }, position: { x: 0, y: 0 } },
+			{ id: 'src', kind, params, position: { x: 0, y: 0 } },
 			{ id: 'out', kind: 'table', params: {}, position: { x: 200, y: 0 } }
 		],
 		edges: [{ id: 'e', from: { node: 'src', port: 'out' }, to: { node: 'out', port: 'in' } }]
@@ -53,5 +54,20 @@ describe('sluice run reports bad rows', () => {
 		const out = recordingIo();
 		expect(await runCommand(cliOptions(['run', pipelineFile(dir, empty, 'fail')]), out)).toBe(0);
 		expect(out.errors).toContain('warning: CSV (src): the file is empty: no header and no rows');
+	}, 120_000);
+
+	it('warns which Parquet columns it could not read and left out', async () => {
+		// Written by DuckDB (test/fixtures/parquet/write-unsupported-columns.mjs).
+		const source = resolve('test/fixtures/parquet/unsupported-columns.parquet');
+		const out = recordingIo();
+		const argv = ['run', pipelineFile(dir, source, '-', 'parquet'), '--workers', '1'];
+		expect(await runCommand(cliOptions(argv), out)).toBe(0);
+		expect(out.errors).toContain(
+			"warning: Parquet (src): 6 columns dropped (type Sluice cannot read): 'wait', 'tags', " +
+				"'point', 'attrs', 'raw', 'at_time'"
+		);
+		expect(out.errors).toContain(
+			"    'at_time' (INT64 TIME): Sluice cannot read this type, so the column is left out"
+		);
 	}, 120_000);
 });

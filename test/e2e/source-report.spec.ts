@@ -82,3 +82,33 @@ test.describe('bad CSV rows are counted and shown', () => {
 		);
 	});
 });
+
+test.describe('Parquet columns Sluice cannot read are named, not dropped silently', () => {
+	test('the card and the preview header say which columns were left out', async ({ page }) => {
+		// Written by DuckDB (test/fixtures/parquet/write-unsupported-columns.mjs): id and name,
+		// then one interval, list, struct, map, blob and time column.
+		const buffer = readFileSync('test/fixtures/parquet/unsupported-columns.parquet');
+		await page.goto('/');
+		await expect(page.locator('.svelte-flow')).toBeVisible({ timeout: 15_000 });
+		await page.getByTestId('new-button').click();
+		await expect(page.getByTestId('empty-hint')).toBeVisible();
+		const [chooser] = await Promise.all([
+			page.waitForEvent('filechooser'),
+			page.getByTestId('open-data-file').click()
+		]);
+		const name = 'unsupported-columns.parquet';
+		await chooser.setFiles({ name, mimeType: 'application/vnd.apache.parquet', buffer });
+		const node = page.locator('[data-testid="node-card"]').filter({ hasText: name });
+		await node.click();
+		await expect(rowCount(page)).toHaveAttribute('data-rows', '3', { timeout: 30_000 });
+		await expect(node.getByTestId('node-report')).toHaveText('6 columns dropped');
+		const header = page.getByTestId('preview-report');
+		await expect(header).toContainText(
+			"6 columns dropped (type Sluice cannot read): 'wait', 'tags', 'point', 'attrs', 'raw', 'at_time'"
+		);
+		await header.getByRole('button', { name: 'show' }).click();
+		await expect(page.getByTestId('preview-report-detail')).toContainText(
+			"'tags' (list): Sluice cannot read this type, so the column is left out"
+		);
+	});
+});

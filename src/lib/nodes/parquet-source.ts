@@ -23,7 +23,7 @@ export const parquetSource: NodeDefinition<ParquetSourceParams> = {
 	description:
 		'Read a Parquet file row group by row group, fetching only the chosen columns. Integers, ' +
 		'floats, decimals (as float64), booleans, text, dates and timestamps (as milliseconds, UTC) ' +
-		'are read; nested, binary, interval and time columns are left out.',
+		'are read; nested, binary, interval and time columns are left out, and the card says which.',
 	inputs: [],
 	outputs: [{ name: 'out' }],
 	params,
@@ -66,6 +66,11 @@ export const parquetSource: NodeDefinition<ParquetSourceParams> = {
 	},
 	kernel: (setup: KernelSetup) => {
 		const p = setup.params as ParquetSourceParams;
-		return parquetReadKernel({ source: p.source.trim(), schema: setup.outputSchemas[0] }, setup);
+		const spec = {
+			source: p.source.trim(),
+			schema: setup.outputSchemas[0],
+			readsAll: p.columns.length === 0
+		};
+		return parquetReadKernel(spec, setup);
 	}
 };

@@ -7,7 +7,8 @@
 //
 // Counts are of rows (a row with two bad values under 'null' counts once per reason), except
 // for 'dropped' (columns) and 'warning' (occurrences). Samples are the first few in input
-// order, so "line 7, line 12" is what the user sees first. Plain data: structured-cloneable.
+// order, so "line 7, line 12" is what the user sees first (every dropped column, up to 32, is
+// named). Plain data: structured-cloneable.
 
 /** What happened to the affected rows, columns or input. */
 export type SourceAction = 'skipped' | 'nulled' | 'truncated' | 'dropped' | 'warning';
@@ -46,6 +47,12 @@ export interface SourceReport {
 
 /** Samples kept per issue. */
 export const MAX_SAMPLES = 5;
+/** Samples kept of dropped columns: few, and each one is worth naming. */
+export const MAX_DROPPED_SAMPLES = 32;
+
+function samplesKept(action: SourceAction): number {
+	return action === 'dropped' ? MAX_DROPPED_SAMPLES : MAX_SAMPLES;
+}
 
 /** Rows the report says were skipped (rows in = rows out + this). */
 export function skippedRows(report: SourceReport | null | undefined): number {
@@ -70,7 +77,9 @@ export function mergeReports(reports: readonly SourceReport[]): SourceReport {
 				continue;
 			}
 			into.count += issue.count;
-			into.samples = [...into.samples, ...issue.samples].sort(byPosition).slice(0, MAX_SAMPLES);
+			into.samples = [...into.samples, ...issue.samples]
+				.sort(byPosition)
+				.slice(0, samplesKept(issue.action));
 		}
 	}
 	return { issues: [...merged.values()] };
@@ -98,7 +107,7 @@ export class SourceReportBuilder {
 			this.issues.set(key, issue);
 		}
 		issue.count++;
-		if (issue.samples.length < MAX_SAMPLES) {
+		if (issue.samples.length < samplesKept(action)) {
 			const kept: SourceSample = { message: sample.message };
 			if (sample.line !== undefined) kept.line = sample.line;
 			if (sample.offset !== undefined) kept.offset = sample.offset;

@@ -1,6 +1,7 @@
 // Words for a source report (runtime/source-report.ts), shared by the node card, the preview
 // header, run history and `sluice run`, so every place says the same thing the same way.
 import type { SourceIssue, SourceReport } from '../../runtime/source-report';
+import { quoteUntrusted } from './untrusted-text';
 
 const REASONS: Record<SourceIssue['reason'], string> = {
 	ragged: 'wrong number of fields',
@@ -36,7 +37,7 @@ export function issueCount(issue: SourceIssue): string {
 /** Where: "line 7, line 12 …" (… when there are more than the samples). */
 function where(issue: SourceIssue): string {
 	const at = issue.samples.map((s) =>
-		s.line !== undefined ? `line ${s.line}` : s.column !== undefined ? `'${s.column}'` : ''
+		s.line !== undefined ? `line ${s.line}` : s.column !== undefined ? quoteUntrusted(s.column) : ''
 	);
 	const shown = at.filter((a) => a !== '').join(', ');
 	return issue.count > issue.samples.length && shown !== '' ? `${shown} …` : shown;

@@ -19,7 +19,15 @@ import { BatchBuilder } from '../formats/column-build';
 import { decoderReason } from '../formats/decoder-reason';
 import { openRangeBuffer, type RangeBuffer } from '../parquet/parquet-buffer';
 import { PARQUET_COMPRESSORS } from '../parquet/parquet-codecs';
-import { PARQUET_PARSERS, parquetFrameSchema } from '../parquet/parquet-types';
+import {
+	PARQUET_PARSERS,
+	parquetFrameSchema,
+	parquetMessages,
+	unreadableColumns
+} from '../parquet/parquet-types';
+import { SourceReportBuilder } from '../../runtime/source-report';
+import { sourceMessages } from '../formats/source-param';
+import { quoteUntrusted, untrusted } from '../formats/untrusted-text';
 import { frameLimit, PendingBatches } from './source-emit';
 import { AsyncPump } from './source-async';
 import { locateSource } from './source-locate';
@@ -31,7 +39,15 @@ export interface ParquetReadSpec {
 	source: string;
 	/** The output schema: the columns read, in this order. */
 	schema: FrameSchema;
+	/**
+	 * The source reads every column it can (no `columns` param): the columns it cannot read are
+	 * counted as dropped in its report. A chosen list leaves nothing out unasked.
+	 */
+	readsAll?: boolean;
 }
+
+/** Longest decoder text quoted into a message. */
+const MAX_REASON_CHARS = 160;
 
 type Values = ArrayLike<unknown>;
 
@@ -49,10 +65,7 @@ function checkColumns(metadata: FileMetaData, spec: ParquetReadSpec): void {
 	for (let i = 0; i < spec.schema.names.length; i++) {
 		const at = file.names.indexOf(spec.schema.names[i]);
 		if (at < 0 || file.types[at] !== spec.schema.types[i])
-			throw new Error(
-				`the columns of '${spec.source}' changed since its schema was read: the file has ` +
-					`${file.names.join(', ')}; the pipeline expects ${spec.schema.names.join(', ')} (reload the source)`
-			);
+			throw new Error(sourceMessages.columnsChanged(spec.source, file.names, spec.schema.names));
 	}
 }
 
@@ -60,6 +73,7 @@ function checkColumns(metadata: FileMetaData, spec: ParquetReadSpec): void {
 interface Opened {
 	buffer: RangeBuffer | null;
 	fetched: ByteRanges;
+	report: SourceReportBuilder;
 }
 
 /** The union of byte ranges fetched: a sorted list of disjoint [start, end) pairs. */
@@ -114,6 +128,12 @@ async function* parquetBatches(
 	try {
 		const metadata = await parquetMetadataAsync(file, { parsers: PARQUET_PARSERS });
 		checkColumns(metadata, spec);
+		if (spec.readsAll)
+			for (const column of unreadableColumns(metadata))
+				opened.report.add('unsupported-column', 'dropped', {
+					column: column.name,
+					message: parquetMessages.dropped(column)
+				});
 		let groupStart = 0;
 		for (let g = 0; g < metadata.row_groups.length; g++) {
 			const rows = Number(metadata.row_groups[g].num_rows);
@@ -133,7 +153,7 @@ async function* parquetBatches(
 						pieces.get(columnName)?.push({ rowStart, data: columnData as Values })
 				});
 			} catch (error) {
-				const why = decoderReason(error, 'its pages are damaged');
+				const why = untrusted(decoderReason(error, 'its pages are damaged'), MAX_REASON_CHARS);
 				throw new Error(`'${source}' row group ${g}: ${why}`, { cause: error });
 			}
 			const columns = schema.names.map((n) => joined(pieces.get(n)!));
@@ -147,7 +167,7 @@ async function* parquetBatches(
 						const refusal = column.push(values[r]);
 						if (refusal !== null)
 							throw new Error(
-								`'${source}' row ${groupStart + r}, column '${schema.names[c]}': ${refusal}`
+								`'${source}' row ${groupStart + r}, column ${quoteUntrusted(schema.names[c])}: ${refusal}`
 							);
 					}
 				});
@@ -164,7 +184,11 @@ export function parquetReadKernel(spec: ParquetReadSpec, setup: KernelSetup): Ke
 	const pending = new PendingBatches(spec.schema, frameLimit(setup.budgetBytes), spec.source);
 	let pump: AsyncPump<BatchView> | null = null;
 	let done = setup.instance > 0;
-	const opened: Opened = { buffer: null, fetched: new ByteRanges() };
+	const opened: Opened = {
+		buffer: null,
+		fetched: new ByteRanges(),
+		report: new SourceReportBuilder()
+	};
 	const progress = new ByteProgress();
 	/** Reports the bytes fetched so far (the count survives the buffer's close). */
 	function report(ctx: KernelContext, final = false): void {
@@ -188,6 +212,9 @@ export function parquetReadKernel(spec: ParquetReadSpec, setup: KernelSetup): Ke
 			}
 			pending.push(batch);
 			return pending.length > 0 ? pending.writeNext(ctx) : 'more';
+		},
+		report() {
+			return opened.report.report();
 		},
 		dispose() {
 			pump?.stop();

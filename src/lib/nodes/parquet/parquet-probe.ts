@@ -3,6 +3,7 @@
 import { parquetMetadataAsync, type AsyncBuffer } from 'hyparquet';
 import type { FrameSchema } from '../../runtime/batch/types';
 import { decoderReason } from '../formats/decoder-reason';
+import { untrusted } from '../formats/untrusted-text';
 import { locateSource } from '../kernels/source-locate';
 import { openRangeBuffer, type RangeBuffer } from './parquet-buffer';
 import { PARQUET_PARSERS, parquetFrameSchema } from './parquet-types';
@@ -30,7 +31,7 @@ export async function probeParquetSchema(
 		const file = onBytes ? reporting(buffer, onBytes) : buffer;
 		const metadata = await parquetMetadataAsync(file, { parsers: PARQUET_PARSERS }).catch(
 			(error: unknown) => {
-				const why = decoderReason(error, 'its footer metadata is damaged');
+				const why = untrusted(decoderReason(error, 'its footer metadata is damaged'), 160);
 				throw new Error(`'${source}' is not a Parquet file (${why})`, { cause: error });
 			}
 		);

@@ -7,12 +7,13 @@
 // FLOAT -> float32, DOUBLE -> float64, DECIMAL -> float64; BOOLEAN -> bool; BYTE_ARRAY text,
 // JSON, ENUM and UUID -> utf8. Nested columns (lists, maps, structs), BSON, intervals, times,
 // geometry and plain binary are left out of the source's schema (`unreadableColumns` names
-// them); a file with no readable column is refused with a message naming its columns' types.
+// them, and the source's report counts them as dropped); a file with no readable column is refused with a message naming its columns' types.
 import type { FileMetaData, ParquetParsers, SchemaElement } from 'hyparquet';
 import { parquetSchema } from 'hyparquet';
 import type { ColumnType } from '../../runtime/contracts';
 import type { FrameSchema } from '../../runtime/batch/types';
 import { microsToMs, nanosToMs } from '../formats/time-units';
+import { quoteUntrusted, untrusted } from '../formats/untrusted-text';
 
 const decoder = new TextDecoder();
 
@@ -41,6 +42,14 @@ function describe(e: SchemaElement): string {
 	if (e.logical_type) parts.push(e.logical_type.type);
 	else if (e.converted_type) parts.push(e.converted_type);
 	return parts.join(' ');
+}
+
+/** What a group column is: "list", "map" or "struct". */
+function describeGroup(e: SchemaElement): string {
+	const kind = e.logical_type?.type ?? e.converted_type;
+	if (kind === 'LIST') return 'list';
+	if (kind === 'MAP' || kind === 'MAP_KEY_VALUE') return 'map';
+	return 'struct';
 }
 
 /** The frame type of a leaf column, or null when Sluice cannot read it. */
@@ -86,13 +95,20 @@ export function columnTypeOf(e: SchemaElement): ColumnType | null {
 	}
 }
 
-/** Top-level columns Sluice cannot read, as "name (type)". */
-export function unreadableColumns(metadata: FileMetaData): string[] {
+/** A top-level column Sluice cannot read: its name and Parquet type ("list", "INT64 TIME"). */
+export interface UnreadableColumn {
+	name: string;
+	type: string;
+}
+
+/** Top-level columns Sluice cannot read, in file order. */
+export function unreadableColumns(metadata: FileMetaData): UnreadableColumn[] {
 	return parquetSchema(metadata)
 		.children.filter((c) => c.children.length > 0 || columnTypeOf(c.element) === null)
-		.map(
-			(c) => `${c.element.name} (${c.children.length > 0 ? 'nested group' : describe(c.element)})`
-		);
+		.map((c) => ({
+			name: c.element.name,
+			type: c.children.length > 0 ? describeGroup(c.element) : describe(c.element)
+		}));
 }
 
 /** The frame schema of a Parquet file's readable columns; an Error if it has none. */
@@ -105,10 +121,27 @@ export function parquetFrameSchema(metadata: FileMetaData, source: string): Fram
 		names.push(child.element.name);
 		types.push(type);
 	}
-	if (names.length === 0)
-		throw new Error(
-			`'${source}' has no column Sluice can read: ${unreadableColumns(metadata).join(', ')} ` +
-				'(nested, binary, interval and time columns are not supported)'
-		);
+	if (names.length === 0) throw new Error(parquetMessages.noReadableColumn(source, metadata));
 	return { names, types };
 }
+
+/** "'tags' (list)", its name quoted safely (it comes from the file). */
+export function unreadableText(column: UnreadableColumn): string {
+	return `${quoteUntrusted(column.name)} (${untrusted(column.type)})`;
+}
+
+/** The Parquet source's messages that quote the file (names, types, a decoder's words). */
+export const parquetMessages = {
+	noReadableColumn: (source: string, metadata: FileMetaData) => {
+		const all = unreadableColumns(metadata);
+		const shown = all.slice(0, 8).map(unreadableText).join(', ');
+		const more = all.length > 8 ? ` and ${all.length - 8} more` : '';
+		return (
+			`'${source}' has no column Sluice can read: ${shown}${more} ` +
+			'(nested, binary, interval and time columns are not supported)'
+		);
+	},
+	/** The sample message of a column left out of the source's output. */
+	dropped: (column: UnreadableColumn) =>
+		`${unreadableText(column)}: Sluice cannot read this type, so the column is left out`
+};
