@@ -47,6 +47,15 @@ export class EditorActions {
 		}
 	}
 
+	/** "Connect to…": the nodes whose ports fit the focused node, else the one selected node. */
+	connectSelected(): void {
+		const focused = focusedNode();
+		const { nodes } = this.state.selection;
+		const subject = focused ?? (nodes.length === 1 ? nodes[0] : null);
+		if (subject === null) return this.ui.notify('info', 'Select one node to connect it.');
+		this.ui.connectFrom = subject;
+	}
+
 	deleteSelection(): void {
 		this.state.removeSelection();
 	}
@@ -148,21 +157,30 @@ export class EditorActions {
 				return this.fitView();
 			case 'auto-layout':
 				return this.autoLayout();
+			case 'connect':
+				return this.connectSelected();
 			case 'run':
 				return this.toggleRun();
 			case 'help':
 				this.ui.helpOpen = !this.ui.helpOpen;
 				return;
 			case 'escape':
-				if (this.ui.helpOpen || this.ui.dialog !== null) {
+				if (this.ui.helpOpen || this.ui.dialog !== null || this.ui.connectFrom !== null) {
 					this.ui.helpOpen = false;
 					this.ui.dialog = null;
+					this.ui.connectFrom = null;
 				} else if (!event || !isEditable(event.target)) {
 					this.state.clearSelection();
 				}
 				return;
 		}
 	}
+}
+
+/** The canvas node that has keyboard focus, if one has. */
+function focusedNode(): string | null {
+	const active = typeof document === 'undefined' ? null : document.activeElement;
+	return active?.classList.contains('svelte-flow__node') ? active.getAttribute('data-id') : null;
 }
 
 function isEditable(target: EventTarget | null): boolean {

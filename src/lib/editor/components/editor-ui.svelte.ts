@@ -90,6 +90,8 @@ export class EditorUi {
 	/** The open dialog, if any. */
 	dialog = $state<'plan' | null>(null);
 	helpOpen = $state(false);
+	/** The node "Connect to…" is choosing an edge for; null when its list is closed. */
+	connectFrom = $state<string | null>(null);
 	/** The id of the document the last Run was started on (its outcome shows only with it). */
 	runDocument = $state<string | null>(null);
 	/** Where the pointer is over the canvas, in flow coordinates; null when it is elsewhere.

@@ -7,6 +7,8 @@ import type { Edge, Node } from '@xyflow/svelte';
 import type { PipelineDocument } from '../../graph/document';
 import type { Selection } from '../state/pipeline.svelte';
 import type { EdgeLive } from '../engine/live-metrics';
+import { displayName } from '../engine/failure';
+import { nodeKind } from '../../nodes/catalogue';
 
 export const NODE_TYPE = 'sluice';
 /** Edges drawn with a run's live figures (LiveEdge.svelte). */
@@ -22,6 +24,22 @@ export interface CardData extends Record<string, unknown> {
 
 export type FlowNode = Node<CardData, typeof NODE_TYPE>;
 
+/**
+ * What assistive technology calls node `id`: its title (its label, or "Title (id)" as messages
+ * name it) and its kind, e.g. "stocks.csv, CSV source".
+ */
+export function nodeName(doc: PipelineDocument, id: string): string {
+	const node = doc.nodes.find((n) => n.id === id);
+	const def = node ? nodeKind(node.kind) : undefined;
+	const kind = def ? `${def.title} ${def.category}` : (node?.kind ?? 'unknown kind');
+	return `${displayName(doc, id)}, ${kind}`;
+}
+
+/** What assistive technology calls an edge: "edge from stocks.csv to Filter (filter-1)". */
+export function edgeName(doc: PipelineDocument, from: string, to: string): string {
+	return `edge from ${displayName(doc, from)} to ${displayName(doc, to)}`;
+}
+
 /** Flow nodes for `doc`, reusing objects of `previous` that would not change. */
 export function flowNodes(
 	doc: PipelineDocument,
@@ -33,6 +51,7 @@ export function flowNodes(
 	return doc.nodes.map((node) => {
 		const old = before.get(node.id);
 		const isSelected = selected.has(node.id);
+		const ariaLabel = nodeName(doc, node.id);
 		// xyflow owns a node's position while it is dragged; the drag's end writes it back.
 		if (old?.dragging)
 			return (old.selected ?? false) === isSelected ? old : { ...old, selected: isSelected };
@@ -41,7 +60,8 @@ export function flowNodes(
 			old.data.kind === node.kind &&
 			old.position.x === node.position.x &&
 			old.position.y === node.position.y &&
-			(old.selected ?? false) === isSelected
+			(old.selected ?? false) === isSelected &&
+			old.ariaLabel === ariaLabel
 		) {
 			return old;
 		}
@@ -50,7 +70,8 @@ export function flowNodes(
 			type: NODE_TYPE,
 			position: { x: node.position.x, y: node.position.y },
 			data: old?.data.kind === node.kind ? old.data : { kind: node.kind },
-			selected: isSelected
+			selected: isSelected,
+			ariaLabel
 		};
 		if (old?.measured) next.measured = old.measured;
 		return next;
@@ -76,7 +97,8 @@ export function flowEdges(
 			sourceHandle: edge.from.port,
 			target: edge.to.node,
 			targetHandle: edge.to.port,
-			selected: selected.has(edge.id)
+			selected: selected.has(edge.id),
+			ariaLabel: edgeName(doc, edge.from.node, edge.to.node)
 		};
 		if (message !== undefined) {
 			flow.class = 'edge-error';
@@ -99,3 +121,16 @@ export function sameIds(a: readonly string[], b: readonly string[]): boolean {
 	const set = new Set(a);
 	return b.every((id) => set.has(id));
 }
+
+/**
+ * xyflow's descriptions of a focused node or edge, told as the canvas behaves: Tab selects what
+ * it focuses, so Delete removes that (Canvas.svelte), and C connects a node (shortcuts.ts).
+ */
+export const ARIA_LABELS = {
+	'node.a11yDescription.default':
+		'Press delete to remove the node, C to connect it to another node, and escape to clear the selection.',
+	'node.a11yDescription.keyboardDisabled':
+		'Press delete to remove the node, C to connect it to another node, and escape to clear the selection.',
+	'edge.a11yDescription.default':
+		'Press delete to remove the edge and escape to clear the selection.'
+} as const;

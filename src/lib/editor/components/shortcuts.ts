@@ -8,6 +8,7 @@ export type Command =
 	| 'select-all'
 	| 'fit-view'
 	| 'auto-layout'
+	| 'connect'
 	| 'run'
 	| 'escape'
 	| 'help';
@@ -72,6 +73,12 @@ export const SHORTCUTS: readonly Shortcut[] = [
 		matches: (e) => !mod(e) && !e.altKey && key(e, 'l')
 	},
 	{
+		command: 'connect',
+		keys: 'C',
+		description: 'Connect the selected node to another node (a list of the nodes that fit)',
+		matches: (e) => !mod(e) && !e.altKey && key(e, 'c')
+	},
+	{
 		command: 'help',
 		keys: '?',
 		description: 'Show these shortcuts',
@@ -89,6 +96,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
 /** Other gestures the help lists (handled by the browser or the canvas). */
 export const GESTURES: readonly { keys: string; description: string }[] = [
 	{ keys: 'Delete / Backspace', description: 'Delete the selection' },
+	{ keys: 'Tab', description: 'Go to the next node or edge and select it' },
 	{ keys: 'Mod+C / Mod+X / Mod+V', description: 'Copy, cut, paste nodes (as JSON text)' },
 	{ keys: 'Shift+drag', description: 'Box select' },
 	{ keys: 'Mod+click', description: 'Add to the selection' },
