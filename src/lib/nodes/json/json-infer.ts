@@ -22,6 +22,10 @@ import { INFERRED_FORMATS, matchingTextFormats, parsed } from '../formats/date-f
 
 const ALL_FORMATS = (1 << INFERRED_FORMATS.length) - 1;
 import { JsonError, JsonSplitter, describeAt, type JsonText } from './json-split';
+import { untrusted } from '../formats/untrusted-text';
+
+/** Longest text of JSON.parse's message quoted into an error. */
+const MAX_REASON_CHARS = 120;
 
 export const DEFAULT_JSON_DEPTH = 1;
 /** Records read to infer a schema. */
@@ -54,7 +58,9 @@ export function parseRecord(item: JsonText, layout: 'ndjson' | 'array'): Record<
 		value = JSON.parse(item.text);
 	} catch (error) {
 		const why = error instanceof Error ? error.message : String(error);
-		throw new JsonError(`${describeAt(layout, item.at, item.offset)}: bad JSON: ${why}`);
+		// V8 quotes the record's text in its message: cut it and escape control bytes.
+		const quoted = untrusted(why, MAX_REASON_CHARS);
+		throw new JsonError(`${describeAt(layout, item.at, item.offset)}: bad JSON: ${quoted}`);
 	}
 	if (!isPlainObject(value))
 		throw new JsonError(

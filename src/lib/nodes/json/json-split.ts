@@ -34,6 +34,13 @@ const CLOSE_BRACKET = 0x5d;
 
 const isSpace = (b: number) => b === SPACE || b === LF || b === CR || b === TAB;
 
+/** A byte of the input for a message: "'x'" when printable ASCII, otherwise "byte 0x1b". */
+function byteText(b: number): string {
+	return b > 0x20 && b < 0x7f
+		? `'${String.fromCharCode(b)}'`
+		: `byte 0x${b.toString(16).padStart(2, '0')}`;
+}
+
 /** Where a record is, in words: "line 12" or "element 3 (byte 1042)". */
 export function describeAt(layout: JsonLayout, at: number, offset: number): string {
 	return layout === 'ndjson' ? `line ${at}` : `element ${at} (byte ${offset})`;
@@ -87,7 +94,7 @@ export class JsonSplitter {
 			else if (first === OPEN_BRACKET) this.layout = 'array';
 			else
 				throw new JsonError(
-					`is not JSON records: it should start with { (one object per line) or [ (an array of objects), found ${JSON.stringify(String.fromCharCode(first))} at byte ${this.seen + start}`
+					`is not JSON records: it should start with { (one object per line) or [ (an array of objects), found ${byteText(first)} at byte ${this.seen + start}`
 				);
 		}
 		if (this.layout === 'ndjson') this.splitLines(chunk, start);
@@ -176,7 +183,7 @@ export class JsonSplitter {
 					}
 					if (this.arrayState === 'after')
 						throw new JsonError(
-							`has ${JSON.stringify(String.fromCharCode(b))} at byte ${this.seen + i} after element ${this.element - 1}, where , or ] should be`
+							`has ${byteText(b)} at byte ${this.seen + i} after element ${this.element - 1}, where , or ] should be`
 						);
 					this.arrayState = 'in';
 					elementStart = i;

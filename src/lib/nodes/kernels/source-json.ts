@@ -16,7 +16,7 @@
 import type { FrameSchema } from '../../runtime/batch/types';
 import type { Kernel, KernelSetup } from '../../runtime/scheduler/kernel';
 import { SourceReportBuilder, type SourceReason } from '../../runtime/source-report';
-import { untrusted } from '../formats/untrusted-text';
+import { quoteUntrusted, untrusted } from '../formats/untrusted-text';
 import { BatchBuilder, coerce } from '../formats/column-build';
 import { compileDateFormat, parseTextWithFormat } from '../formats/date-formats';
 import { flattenRecord, parseRecord } from '../json/json-infer';
@@ -98,11 +98,11 @@ export function jsonReadKernel(spec: JsonReadSpec, setup: KernelSetup): Kernel {
 				continue;
 			}
 			const where = describeAt(splitter.layout!, item.at, item.offset);
-			const why = `${where}: column '${schema.names[i]}' is ${schema.types[i]} but ${v.refused}`;
+			const name = quoteUntrusted(schema.names[i]);
+			const why = `${where}: column ${name} is ${schema.types[i]} but ${v.refused}`;
 			if (skipped(item, 'bad-value', why, schema.names[i])) return;
 			fail(
-				`${describeAt(splitter.layout!, item.at, item.offset)}: column '${schema.names[i]}' is ` +
-					`${schema.types[i]} but ${v.refused}: set its type in types, e.g. { "${schema.names[i]}": "utf8" }`
+				`${why}: set its type in types, e.g. { ${JSON.stringify(untrusted(schema.names[i]))}: "utf8" }`
 			);
 		}
 		for (let i = 0; i < row.length; i++)
