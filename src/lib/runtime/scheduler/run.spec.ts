@@ -33,6 +33,42 @@ describe('runs on a pool of Node worker_threads', () => {
 		expect(run.leakedBlocks()).toBe(0);
 	});
 
+	it('leaves no timer pending once a run has returned, so a headless process can exit', async () => {
+		// Every timeout or interval the run starts must have fired or been cleared by the time
+		// start() resolves: a pending one keeps Node's event loop (and `sluice run`) alive.
+		const pending = new Set<unknown>();
+		const real = { setTimeout, clearTimeout, setInterval, clearInterval };
+		globalThis.setTimeout = ((fn: () => void, ms?: number) => {
+			const handle = real.setTimeout(() => {
+				pending.delete(handle);
+				fn();
+			}, ms);
+			pending.add(handle);
+			return handle;
+		}) as typeof setTimeout;
+		globalThis.setInterval = ((fn: () => void, ms?: number) => {
+			const handle = real.setInterval(fn, ms);
+			pending.add(handle);
+			return handle;
+		}) as typeof setInterval;
+		const clear = (handle: ReturnType<typeof setTimeout> | undefined) => {
+			pending.delete(handle);
+			real.clearTimeout(handle);
+		};
+		globalThis.clearTimeout = clear as typeof clearTimeout;
+		globalThis.clearInterval = clear as typeof clearInterval;
+		try {
+			const run = new Run(
+				pool,
+				chain([source(20, 100, 0), stage('verify', 'test.verify', 1, {}, true)])
+			);
+			expect(await run.start()).toMatchObject({ status: 'done' });
+			expect(pending.size).toBe(0);
+		} finally {
+			Object.assign(globalThis, real);
+		}
+	});
+
 	it('fans one output out to three consumers and frees each block once, after the last', async () => {
 		const stages = [
 			source(200, 500, 0),

@@ -258,7 +258,14 @@ export class Run {
 		const all = Promise.all(settled);
 		const stopWatch = (async () => {
 			await stopped;
-			await Promise.race([all, sleep(this.deadlineMs)]);
+			// Cleared when the hosts return in time: a pending timer would keep a headless
+			// process alive for the rest of the deadline after its run ended.
+			let deadline: ReturnType<typeof setTimeout> | undefined;
+			const late = new Promise<void>(
+				(resolve) => (deadline = setTimeout(resolve, this.deadlineMs))
+			);
+			await Promise.race([all, late]);
+			clearTimeout(deadline);
 			for (const w of hosting) if (!returned.has(w)) await this.workers.replace(w);
 		})();
 		this.cancelHook = onStopped;
@@ -415,10 +422,6 @@ export function checkEdge(edge: number, edges: number): void {
 	if (!(Number.isInteger(edge) && edge >= 0 && edge < edges)) {
 		throw new RangeError(`edge must be a ring index from 0 to ${edges - 1}, got ${edge}`);
 	}
-}
-
-function sleep(ms: number): Promise<void> {
-	return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function errorText(error: unknown): string {
