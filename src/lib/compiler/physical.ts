@@ -140,9 +140,7 @@ export function buildPhysicalPlan(logical: LogicalPlan, options: CompileOptions)
 					steps: steps.map((n): ChainStepSpec => ({
 						kind: n.def.kind,
 						name: n.name,
-						params: n.params,
-						inputSchema: n.inputSchemas[0],
-						outputSchema: n.outputSchemas[0]
+						params: n.params
 					})),
 					terminal: g.terminal
 						? {

@@ -25,7 +25,8 @@ import { sort } from './sort';
 import { statistics } from './statistics';
 import { table } from './table';
 import { topK } from './top-k';
-import type { NodeDefinition } from './types';
+import type { FrameSchema } from '../runtime/batch/types';
+import type { InferContext, NodeDefinition } from './types';
 
 export const NODE_KINDS: readonly NodeDefinition[] = [
 	generator,
@@ -105,14 +106,17 @@ export const kindLookup: KindLookup = Object.assign(
 
 export const KERNEL_PREFIX = 'node:';
 
-function makeStep(spec: ChainStepSpec) {
+/** A step needs no datasets: only sources read them. */
+const NO_DATASETS: InferContext = { datasetSchema: () => undefined };
+
+function makeStep(spec: ChainStepSpec, inputSchema: FrameSchema) {
 	const def = BY_KIND.get(spec.kind);
 	if (!def?.step) throw new Error(`node kind '${spec.kind}' cannot run in a fused chain`);
-	return def.step({
-		params: spec.params,
-		inputSchema: spec.inputSchema,
-		outputSchema: spec.outputSchema
-	});
+	// The compiler checked these params against this schema already; this only recomputes it.
+	const inferred = def.inferSchema([inputSchema], spec.params, NO_DATASETS);
+	if (!inferred.ok) throw new Error(inferred.problems[0]?.message ?? 'invalid step');
+	const outputSchema = inferred.outputs[0];
+	return { step: def.step({ params: spec.params, inputSchema, outputSchema }), outputSchema };
 }
 
 /** Kernels of every node kind, for the worker's kernel table. */

@@ -1,7 +1,7 @@
 // Transform: adds (or replaces) a column computed from an expression.
 import * as v from 'valibot';
 import { checkExpression, evaluate, ExprOverflowError } from './expr';
-import { columnIndex, fieldsOf, withColumn } from './schema-util';
+import { columnIndex, withColumn } from './schema-util';
 import type { NodeDefinition } from './types';
 
 const params = v.object({
@@ -29,13 +29,13 @@ export const derive: NodeDefinition<Params> = {
 	traits: { stateless: true, blocking: false, partitionable: true },
 	summary: (p) => `${p.column} = ${p.expression}`,
 	inferSchema([input], p) {
-		const checked = checkExpression(p.expression, fieldsOf(input));
+		const checked = checkExpression(p.expression, input);
 		if (!checked.ok)
 			return { ok: false, problems: checked.errors.map((e) => ({ ...e, param: 'expression' })) };
 		return { ok: true, outputs: [withColumn(input, p.column, checked.outputColumnType)] };
 	},
 	step({ params: p, inputSchema }) {
-		const checked = checkExpression(p.expression, fieldsOf(inputSchema));
+		const checked = checkExpression(p.expression, inputSchema);
 		if (!checked.ok) throw new Error(checked.errors[0].message);
 		const program = checked.program;
 		const at = columnIndex(inputSchema, p.column);

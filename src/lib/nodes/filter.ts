@@ -1,7 +1,6 @@
 // Transform: keeps the rows for which an expression is true (null and false drop the row).
 import * as v from 'valibot';
 import { checkExpression, evaluateFilter, type CompiledExpr } from './expr';
-import { fieldsOf } from './schema-util';
 import type { NodeDefinition } from './types';
 
 const params = v.object({ expression: v.optional(v.string(), 'true') });
@@ -27,7 +26,7 @@ export const filter: NodeDefinition<Params> = {
 	traits: { stateless: true, blocking: false, partitionable: true },
 	summary: (p) => p.expression,
 	inferSchema([input], p) {
-		const checked = checkExpression(p.expression, fieldsOf(input));
+		const checked = checkExpression(p.expression, input);
 		if (!checked.ok)
 			return { ok: false, problems: checked.errors.map((e) => ({ ...e, param: 'expression' })) };
 		if (checked.type !== 'bool' && checked.type !== 'null') {
@@ -46,7 +45,7 @@ export const filter: NodeDefinition<Params> = {
 		return { ok: true, outputs: [input] };
 	},
 	step({ params: p, inputSchema }) {
-		const checked = checkExpression(p.expression, fieldsOf(inputSchema));
+		const checked = checkExpression(p.expression, inputSchema);
 		if (!checked.ok) throw new Error(checked.errors[0].message);
 		const program: CompiledExpr = checked.program;
 		return (batch) => {

@@ -1,11 +1,6 @@
-// Helpers shared by node kinds: schema lookups and expression fields.
+// Helpers shared by node kinds: schema lookups.
 import type { ColumnType } from '../runtime/contracts';
 import type { FrameSchema } from '../runtime/batch/types';
-import type { ExprField } from './expr';
-
-export function fieldsOf(schema: FrameSchema): ExprField[] {
-	return schema.names.map((name, i) => ({ name, type: schema.types[i] }));
-}
 
 export function columnIndex(schema: FrameSchema, name: string): number {
 	return schema.names.indexOf(name);

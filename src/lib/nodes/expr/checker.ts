@@ -9,7 +9,7 @@ import { INT64_MAX } from './int64';
 import { closestName } from './suggest';
 import { KIND_TEXT, fits, isNumber, join, resultType } from './type-rules';
 import { ERROR_NODE, constant, op, type CheckedType, type OpName, type TNode } from './typed';
-import { exprTypeOf, isTemporal, type ExprError, type ExprField, type ExprType } from './types';
+import { exprTypeOf, isTemporal, type ExprError, type ExprFields, type ExprType } from './types';
 
 interface Checked {
 	node: TNode;
@@ -60,7 +60,7 @@ export class Checker {
 
 	constructor(
 		private readonly source: string,
-		private readonly fields: readonly ExprField[]
+		private readonly fields: ExprFields
 	) {}
 
 	private fail(message: string, at: { start: number; end: number }, ast: Expr): Checked {
@@ -103,14 +103,14 @@ export class Checker {
 	}
 
 	private column(name: string, e: Expr): Checked {
-		const index = this.fields.findIndex((f) => f.name === name);
+		const index = this.fields.names.indexOf(name);
 		if (index < 0) {
-			const names = this.fields.map((f) => f.name);
+			const names = this.fields.names;
 			const sameLetters = names.find((n) => n.toLowerCase() === name.toLowerCase());
 			return this.fail(msg.unknownColumn(name, sameLetters ?? closestName(name, names)), e, e);
 		}
 		if (!this.columns.includes(name)) this.columns.push(name);
-		return this.ok({ k: 'col', type: exprTypeOf(this.fields[index].type), index }, e);
+		return this.ok({ k: 'col', type: exprTypeOf(this.fields.types[index]), index }, e);
 	}
 
 	private unary(opName: '-' | 'not', operand: Checked, e: Expr): Checked {

@@ -13,7 +13,14 @@ import { nextEpoch, type Ctx, type Node } from './exec-base';
 import { IntOverflow, inInt64, isRowValid } from './int64';
 import { exprMessages as msg } from './messages';
 import { parseExpression } from './parser';
-import { outputColumnTypeOf, type ExprError, type ExprField, type ExprType } from './types';
+import {
+	exprFields,
+	outputColumnTypeOf,
+	type ExprError,
+	type ExprField,
+	type ExprFields,
+	type ExprType
+} from './types';
 import {
 	Scratch,
 	bitmapBytes,
@@ -71,25 +78,30 @@ export class CompiledExpr {
 		readonly source: string,
 		readonly type: ExprType,
 		readonly outputColumnType: ColumnType,
-		readonly fields: readonly ExprField[],
+		fields: ExprFields,
 		/** Referenced column names, each once, in order of first use. */
 		readonly columns: readonly string[],
 		private readonly root: Node,
 		/** Field index when the expression is a bare column reference, else -1. */
 		private readonly passThrough: number
 	) {
-		this.referenced = columns.map((name) => fields.findIndex((f) => f.name === name));
+		// Only the referenced fields are kept: a program does not hold the whole input schema.
+		this.referenced = columns.map((name) => fields.names.indexOf(name));
+		this.referencedTypes = this.referenced.map((i) => fields.types[i]);
 	}
+
+	/** Checked type of each referenced column (parallel to `referenced` and `columns`). */
+	private readonly referencedTypes: ColumnType[];
 
 	/** Throws TypeError unless every referenced column is in the batch with its checked type. */
 	private validate(batch: BatchView): void {
-		for (const i of this.referenced) {
+		for (let k = 0; k < this.referenced.length; k++) {
+			const i = this.referenced[k];
 			const col = batch.columns[i];
-			const field = this.fields[i];
-			if (!col) throw new TypeError(msg.batchColumnMissing(i, field.name));
-			if (col.type !== field.type) {
-				throw new TypeError(msg.batchColumnType(i, field.name, col.type, field.type));
-			}
+			const name = this.columns[k];
+			const type = this.referencedTypes[k];
+			if (!col) throw new TypeError(msg.batchColumnMissing(i, name));
+			if (col.type !== type) throw new TypeError(msg.batchColumnType(i, name, col.type, type));
 		}
 	}
 
@@ -112,7 +124,7 @@ export class CompiledExpr {
 	private overflow(error: IntOverflow, batch: BatchView): ExprOverflowError {
 		const cells = this.referenced
 			.slice(0, 4)
-			.map((i) => `${this.fields[i].name} = ${cellText(batch.columns[i], error.row)}`);
+			.map((i, k) => `${this.columns[k]} = ${cellText(batch.columns[i], error.row)}`);
 		const detail = cells.length ? msg.overflowRow(error.message, cells.join(', ')) : error.message;
 		return new ExprOverflowError(
 			`${detail} (in ${this.source.length > 60 ? this.source.slice(0, 57) + '...' : this.source})`
@@ -251,7 +263,11 @@ export type CheckResult =
 	| { ok: false; errors: ExprError[] };
 
 /** Parses and type-checks `source` against `fields` and compiles it. Never throws on user text. */
-export function checkExpression(source: string, fields: ExprField[]): CheckResult {
+export function checkExpression(
+	source: string,
+	input: readonly ExprField[] | ExprFields
+): CheckResult {
+	const fields = exprFields(input);
 	const parsed = parseExpression(source);
 	if ('error' in parsed) return { ok: false, errors: [parsed.error] };
 	const checker = new Checker(source, fields);
@@ -260,14 +276,14 @@ export function checkExpression(source: string, fields: ExprField[]): CheckResul
 	const typed = checked.node;
 	const type = typed.type as ExprType;
 	const passThrough = typed.k === 'col' ? typed.index : -1;
-	const outputColumnType = passThrough >= 0 ? fields[passThrough].type : outputColumnTypeOf(type);
+	const outputColumnType = passThrough >= 0 ? fields.types[passThrough] : outputColumnTypeOf(type);
 	const root = new Compiler().build(typed);
 	const columns = [...checker.columns];
 	const program = new CompiledExpr(
 		source,
 		type,
 		outputColumnType,
-		[...fields],
+		fields,
 		columns,
 		root,
 		passThrough

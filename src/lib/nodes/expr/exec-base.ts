@@ -5,6 +5,7 @@
 // This file: the base class, the input-column readers and the constants.
 
 import type { ColumnView } from '../../runtime/contracts';
+import { exprMessages as msg } from './messages';
 import type { ExprType } from './types';
 import { SAFE, maxAbs, typeBound } from './int64';
 import {
@@ -217,6 +218,19 @@ export class ConstBool extends Node<BoolVec> {
 
 const encoder = new TextEncoder();
 
+/** Most bytes a string vector can address (its offsets are int32). */
+export const MAX_STRING_BYTES = 2 ** 31 - 1;
+
+/** `unit` repeated `times` times into `out`: one copy of the unit, then doubling copies. */
+function repeatInto(out: Uint8Array, unit: Uint8Array, times: number): void {
+	const total = unit.length * times;
+	if (total === 0) return;
+	out.set(unit, 0);
+	for (let done = unit.length; done < total; done *= 2) {
+		out.copyWithin(done, 0, Math.min(done, total - done));
+	}
+}
+
 export class ConstStr extends Node<StrVec> {
 	/** The UTF-8 bytes, encoded once, for kernels that compare against a literal. */
 	readonly utf8: Uint8Array;
@@ -238,10 +252,13 @@ export class ConstStr extends Node<StrVec> {
 	protected compute(ctx: Ctx): StrVec {
 		const n = ctx.n;
 		const len = this.utf8.length;
+		// A string vector addresses its bytes with int32 offsets: refuse, never wrap.
+		if (n * len > MAX_STRING_BYTES) throw new RangeError(msg.constantTooLarge(len, n));
 		const offsets = this.offsets.get(n + 1);
+		// Filled once per batch size, not per batch: a run of equal batches reuses these bytes.
 		if (offsets !== this.filled) {
 			const bytes = this.bytes.get(n * len);
-			for (let i = 0; i < n; i++) bytes.set(this.utf8, i * len);
+			repeatInto(bytes, this.utf8, n);
 			for (let i = 0; i <= n; i++) offsets[i] = i * len;
 			this.vec.bytes = bytes;
 		}

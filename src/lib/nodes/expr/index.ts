@@ -56,7 +56,7 @@
 // module has no DOM or Node dependencies and runs in browser workers and worker_threads alike.
 
 export type { Expr } from './ast';
-export type { ExprError, ExprField, ExprType } from './types';
+export type { ExprError, ExprField, ExprFields, ExprType } from './types';
 export { parseExpression } from './parser';
 export {
 	checkExpression,

@@ -43,6 +43,9 @@ export const exprMessages = {
 	intOverflow: (what: string) =>
 		`integer overflow: ${what} is outside int64 (${INT64_MIN} to ${INT64_MAX})`,
 	overflowRow: (detail: string, row: string) => `${detail}, in the row where ${row}`,
+	constantTooLarge: (bytes: number, rows: number) =>
+		`a ${bytes.toLocaleString('en-US')}-byte string repeated over ${rows.toLocaleString('en-US')} rows ` +
+		`passes the 2 GiB a string column of one batch can hold: use fewer rows per batch or a shorter string`,
 	nullInList: () => "null in an 'in' list never matches: use 'x is null or x in (...)'",
 	mixedTypes: (fn: string, a: string, b: string) =>
 		`${fn} mixes ${a} and ${b}; all its values must have one type`,

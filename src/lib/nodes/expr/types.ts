@@ -6,6 +6,23 @@ export interface ExprField {
 	type: ColumnType;
 }
 
+/**
+ * The input columns as two parallel lists (a FrameSchema is one): what an expression is
+ * checked against without building a field object per column, so a node downstream of
+ * thousands of columns costs nothing per column it does not read.
+ */
+export interface ExprFields {
+	readonly names: readonly string[];
+	readonly types: readonly ColumnType[];
+}
+
+/** `fields` as parallel lists (copies a field list; returns a schema as it is). */
+export function exprFields(fields: readonly ExprField[] | ExprFields): ExprFields {
+	if (!Array.isArray(fields)) return fields as ExprFields;
+	const list = fields as readonly ExprField[];
+	return { names: list.map((f) => f.name), types: list.map((f) => f.type) };
+}
+
 /** The type of an expression's value. 'null' is the type of an expression that is always null. */
 export type ExprType = 'int' | 'float' | 'bool' | 'string' | 'date' | 'timestamp' | 'null';
 

@@ -12,12 +12,15 @@ import type {
 import type { ChainBatch, Step } from '../types';
 import { gatherInto, liveUtf8Bytes } from './gather';
 
+/**
+ * One step of a chain. It carries no schemas: the worker infers each step's output from its
+ * input, starting from the stage's input schema. Shipping every step's schemas would cost
+ * steps × columns (a chain of 10,000 derives that each add a column would clone 10^8 names).
+ */
 export interface ChainStepSpec {
 	kind: string;
 	name: string;
 	params: unknown;
-	inputSchema: FrameSchema;
-	outputSchema: FrameSchema;
 }
 
 export interface ChainParams {
@@ -26,22 +29,33 @@ export interface ChainParams {
 	terminal: { kernel: string; name: string; params: unknown; outputSchemas: FrameSchema[] } | null;
 }
 
-/** Builds a step function from its spec; provided by the catalogue (which knows the kinds). */
-export type StepFactory = (spec: ChainStepSpec) => Step;
+/**
+ * Builds a step function from its spec and input schema, with the schema it outputs; provided
+ * by the catalogue (which knows the kinds).
+ */
+export type StepFactory = (
+	spec: ChainStepSpec,
+	inputSchema: FrameSchema
+) => { step: Step; outputSchema: FrameSchema };
 
 export function chainKernelFactory(makeStep: StepFactory) {
 	return (setup: KernelSetup): Kernel => {
 		const { steps, terminal } = setup.params as ChainParams;
-		const fns = steps.map(makeStep);
+		// Each step's input is the one before's output; only the running schema is kept.
+		let schema = setup.inputSchemas[0];
+		const fns: Step[] = [];
+		for (const spec of steps) {
+			const made = makeStep(spec, schema);
+			fns.push(made.step);
+			schema = made.outputSchema;
+		}
 		const names = steps.map((s) => s.name);
 		const inner = terminal
 			? setup.kernels[terminal.kernel]?.({
 					...setup,
 					params: terminal.params,
 					stageName: terminal.name,
-					inputSchemas: [
-						steps.length ? steps[steps.length - 1].outputSchema : setup.inputSchemas[0]
-					],
+					inputSchemas: [schema],
 					outputSchemas: terminal.outputSchemas
 				})
 			: undefined;

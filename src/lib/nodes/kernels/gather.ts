@@ -43,14 +43,22 @@ function gatherColumn(
 		const fv = from.values as Uint8Array;
 		const to_ = to.offsets!;
 		const tv = to.values as Uint8Array;
-		let at = to_[0];
-		for (let i = 0; i < count; i++) {
-			const r = selection ? selection[i] : i;
-			const start = fo[r];
-			const end = fo[r + 1];
-			tv.set(fv.subarray(start, end), at);
-			at += end - start;
-			to_[i + 1] = at;
+		if (!selection) {
+			// Rows 0..count-1 are one byte range: one copy, then the offsets shifted.
+			const first = fo[0];
+			tv.set(fv.subarray(first, fo[count]), to_[0]);
+			const shift = to_[0] - first;
+			for (let i = 1; i <= count; i++) to_[i] = fo[i] + shift;
+		} else {
+			let at = to_[0];
+			for (let i = 0; i < count; i++) {
+				const r = selection[i];
+				const start = fo[r];
+				const end = fo[r + 1];
+				tv.set(fv.subarray(start, end), at);
+				at += end - start;
+				to_[i + 1] = at;
+			}
 		}
 	} else if (from.type === 'bool') {
 		const fv = from.values as Uint8Array;
