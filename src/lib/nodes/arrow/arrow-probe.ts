@@ -4,7 +4,7 @@ import type { FrameSchema } from '../../runtime/batch/types';
 import { readPrefix } from '../kernels/source-bytes';
 import { locateSource } from '../kernels/source-locate';
 import { arrowFrameSchema } from './arrow-columns';
-import { openArrowStream } from './arrow-read';
+import { arrowMessages, openArrowStream } from './arrow-read';
 
 const PROBE_START = 64 * 1024;
 const PROBE_MAX = 16 * 1024 * 1024;
@@ -17,6 +17,7 @@ export async function probeArrowSchema(source: string): Promise<FrameSchema> {
 	const location = locateSource(source);
 	for (let want = PROBE_START; ; want *= 4) {
 		const bytes = await readPrefix(location, want);
+		if (bytes.length === 0) throw new Error(arrowMessages.empty(source));
 		let stream;
 		try {
 			stream = await openArrowStream(once(bytes), source);

@@ -6,6 +6,17 @@
 // the end of the file. So large data is best given as an Arrow stream (.arrows).
 import { RecordBatchReader, type RecordBatch, type Schema } from 'apache-arrow';
 import { decoderReason } from '../formats/decoder-reason';
+import { untrusted } from '../formats/untrusted-text';
+import { ArrowDamage } from './arrow-check';
+
+/** Longest decoder text quoted into a message. */
+const MAX_REASON_CHARS = 160;
+
+export const arrowMessages = {
+	/** `what` says where and what: "record batch 2 at byte 1234: …". */
+	damaged: (source: string, what: string) => `'${source}' has damaged Arrow IPC data: ${what}`,
+	empty: (source: string) => `'${source}' is empty (0 bytes): it holds no Arrow IPC data`
+};
 
 export interface ArrowStream {
 	schema: Schema;
@@ -22,7 +33,9 @@ export async function openArrowStream(
 		reader = await RecordBatchReader.from(chunks);
 		await reader.open();
 	} catch (error) {
-		const why = decoderReason(error, 'its schema message is damaged');
+		if (error instanceof ArrowDamage)
+			throw new Error(arrowMessages.damaged(source, error.message), { cause: error });
+		const why = untrusted(decoderReason(error, 'its schema message is damaged'), MAX_REASON_CHARS);
 		throw new Error(`'${source}' is not an Arrow IPC file or stream (${why})`, { cause: error });
 	}
 	if (!reader.schema || reader.schema.fields.length === 0)
@@ -41,7 +54,12 @@ async function* namedFailures(
 	try {
 		yield* batches;
 	} catch (error) {
-		const why = decoderReason(error, 'a record batch message is damaged');
+		if (error instanceof ArrowDamage)
+			throw new Error(arrowMessages.damaged(source, error.message), { cause: error });
+		const why = untrusted(
+			decoderReason(error, 'a record batch message is damaged'),
+			MAX_REASON_CHARS
+		);
 		throw new Error(`'${source}' has damaged or cut-short Arrow IPC data (${why})`, {
 			cause: error
 		});

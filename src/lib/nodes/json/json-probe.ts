@@ -10,6 +10,12 @@ import { JsonError, JsonSplitter } from './json-split';
 export const PROBE_START = 64 * 1024;
 export const PROBE_MAX = 64 * 1024 * 1024;
 
+/** Whether `bytes` are only white space, after a byte order mark if any. */
+function isBlank(bytes: Uint8Array): boolean {
+	const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+	return bytes.subarray(bom).every((b) => b <= 0x20);
+}
+
 /** Whether `bytes` hold at least one whole record (or are all of the input). */
 function holdsRecord(bytes: Uint8Array): boolean {
 	return new JsonSplitter().push(bytes).length > 0;
@@ -28,7 +34,7 @@ export async function probeJsonSchema(
 			const schema = inferJsonSchema(bytes, complete, depth);
 			if (schema.names.length === 0)
 				throw new JsonError(
-					complete && bytes.every((b) => b <= 0x20)
+					complete && isBlank(bytes)
 						? 'is empty: it has no JSON records'
 						: 'has no fields in its first records: give it objects with at least one field'
 				);

@@ -10,7 +10,9 @@ import type { RecordBatch } from 'apache-arrow';
 import type { FrameSchema } from '../../runtime/batch/types';
 import type { Kernel, KernelSetup } from '../../runtime/scheduler/kernel';
 import { arrowBatchView, planArrowColumns, type ArrowColumnPlan } from '../arrow/arrow-columns';
-import { openArrowStream } from '../arrow/arrow-read';
+import { arrowMessages, openArrowStream } from '../arrow/arrow-read';
+import { IpcScanner, checkColumn } from '../arrow/arrow-check';
+import { quoteUntrusted } from '../formats/untrusted-text';
 import { openChunks, type ChunkSource } from './source-bytes';
 import { frameLimit, PendingBatches } from './source-emit';
 import { AsyncPump, chunkStream } from './source-async';
@@ -26,6 +28,18 @@ export interface ArrowReadSpec {
 	schema: FrameSchema;
 }
 
+/** `bytes`, followed by `scanner` as they pass (it throws at the first damage it sees). */
+async function* scanned(
+	bytes: AsyncIterable<Uint8Array>,
+	scanner: IpcScanner
+): AsyncGenerator<Uint8Array> {
+	for await (const chunk of bytes) {
+		scanner.push(chunk);
+		yield chunk;
+	}
+	scanner.finish();
+}
+
 async function* decoded(
 	spec: ArrowReadSpec,
 	plans: { value: ArrowColumnPlan[] | null },
@@ -33,13 +47,31 @@ async function* decoded(
 	progress: ByteProgress
 ): AsyncGenerator<RecordBatch> {
 	const { source, schema } = spec;
-	const bytes = chunkStream(chunks, (n) => progress.add(n));
+	const scanner = new IpcScanner();
+	const bytes = scanned(
+		chunkStream(chunks, (n) => progress.add(n)),
+		scanner
+	);
 	const stream = await openArrowStream(bytes, source);
 	const names = stream.schema.fields.map((f) => f.name);
 	if (names.length !== schema.names.length || names.some((n, i) => n !== schema.names[i]))
 		throw new Error(sourceMessages.columnsChanged(source, names, schema.names));
 	plans.value = planArrowColumns(stream.schema, source);
-	yield* stream.batches;
+	let index = 0;
+	for await (const batch of stream.batches) {
+		batch.data.children.forEach((data, c) => {
+			const wrong = checkColumn(data);
+			if (wrong === null) return;
+			const at = scanner.batchOffsets[index];
+			const where =
+				at === undefined ? `record batch ${index}` : `record batch ${index} at byte ${at}`;
+			throw new Error(
+				arrowMessages.damaged(source, `${where}, column ${quoteUntrusted(names[c])}: ${wrong}`)
+			);
+		});
+		index++;
+		yield batch;
+	}
 }
 
 export function arrowReadKernel(spec: ArrowReadSpec, setup: KernelSetup): Kernel {

@@ -6,7 +6,7 @@ import { decoderReason } from '../formats/decoder-reason';
 import { untrusted } from '../formats/untrusted-text';
 import { locateSource } from '../kernels/source-locate';
 import { openRangeBuffer, type RangeBuffer } from './parquet-buffer';
-import { PARQUET_PARSERS, parquetFrameSchema } from './parquet-types';
+import { PARQUET_PARSERS, parquetFrameSchema, parquetMessages } from './parquet-types';
 
 function reporting(buffer: RangeBuffer, onBytes: (read: number) => void): AsyncBuffer {
 	return {
@@ -28,6 +28,7 @@ export async function probeParquetSchema(
 ): Promise<FrameSchema> {
 	const buffer = await openRangeBuffer(locateSource(source));
 	try {
+		if (buffer.byteLength === 0) throw new Error(parquetMessages.empty(source));
 		const file = onBytes ? reporting(buffer, onBytes) : buffer;
 		const metadata = await parquetMetadataAsync(file, { parsers: PARQUET_PARSERS }).catch(
 			(error: unknown) => {

@@ -132,6 +132,7 @@ export function unreadableText(column: UnreadableColumn): string {
 
 /** The Parquet source's messages that quote the file (names, types, a decoder's words). */
 export const parquetMessages = {
+	empty: (source: string) => `'${source}' is empty (0 bytes): it is not a Parquet file`,
 	noReadableColumn: (source: string, metadata: FileMetaData) => {
 		const all = unreadableColumns(metadata);
 		const shown = all.slice(0, 8).map(unreadableText).join(', ');
