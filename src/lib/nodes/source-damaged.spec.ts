@@ -27,7 +27,7 @@ const NAMES = ['ab', 'cde', 'f', 'ghij', 'k', 'lmn', 'op', 'qrstu'];
 
 function table(): Table {
 	return new Table({
-		id: vectorFromArray(Int32Array.from(NAMES.keys()), new Int32()),
+		id: vectorFromArray([...NAMES.keys()], new Int32()),
 		name: vectorFromArray(NAMES, new Utf8())
 	});
 }
