@@ -250,14 +250,15 @@ export function buildPhysicalPlan(logical: LogicalPlan, options: CompileOptions)
 			for (const s of g.stages)
 				ring(`${g.terminal!.name} (partial → merge)`, s, 0, g.merge, 0, `${g.terminal!.id}:merge`);
 	}
-	const capacity = ringCapacity(options.budgetBytes, rings.length, stages, options.batchRows);
+	const batchRows = chainBatchRows(options.batchRows, options.budgetBytes, groups);
+	const capacity = ringCapacity(options.budgetBytes, rings.length, stages, batchRows);
 	for (const r of rings) r.capacity = capacity;
 
 	return {
 		stages,
 		rings,
 		budgetBytes: options.budgetBytes,
-		batchRows: options.batchRows,
+		batchRows,
 		integrity: options.integrity,
 		origins,
 		sinks,
@@ -284,6 +285,37 @@ export function sharesUpstream(logical: LogicalPlan, node: LogicalNode): boolean
 	}
 	return false;
 }
+
+/**
+ * Scratch bytes every fused step may keep per row between batches: an expression's operators
+ * keep their output vectors (8 bytes a row each) for the next batch, and a derive's result
+ * lives until the chain's batch is written. A step adds its own `stepRowBytes` (a string
+ * literal repeated per row) to this.
+ */
+export const STEP_SCRATCH_BYTES_PER_ROW = 32;
+
+/**
+ * Rows per batch: `batchRows`, lowered when a fused chain's steps would keep more than a
+ * quarter of the budget as scratch (rows × the sum of its steps' bytes per row). Each step
+ * owns its buffers, so a chain of 10,000 derives over 16,384-row batches would hold 5 GB of
+ * scratch whatever the data, and a 1 MB literal over a 1,000-row batch 1 GB; smaller batches
+ * keep it to the budget: memory follows the data and the budget, not chain length × rows.
+ */
+function chainBatchRows(batchRows: number, budgetBytes: number, groups: Group[]): number {
+	let perRow = 0;
+	for (const g of groups) {
+		if (g.kind !== 'chain') continue;
+		let bytes = 0;
+		for (const n of g.terminal ? g.nodes.slice(0, -1) : g.nodes)
+			bytes += STEP_SCRATCH_BYTES_PER_ROW + (n.def.stepRowBytes?.(n.params) ?? 0);
+		perRow = Math.max(perRow, bytes);
+	}
+	const fit = Math.floor(budgetBytes / 4 / Math.max(1, perRow));
+	return Math.max(MIN_BATCH_ROWS, Math.min(batchRows, fit));
+}
+
+/** Fewest rows per batch the compiler lowers a batch to. */
+export const MIN_BATCH_ROWS = 8;
 
 /** Schemas of a partitioned terminal's partial output (its merge stage's input). */
 function partialSchemas(n: LogicalNode): FrameSchema[] {

@@ -2,6 +2,7 @@
 // document may be gives the right answer, and its fused stage ships only what each step needs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compile } from '../compiler';
+import { STEP_SCRATCH_BYTES_PER_ROW } from '../compiler/physical';
 import { MAX_NODES } from '../graph';
 import type { ChainParams } from './kernels/chain';
 import { createNodeWorkerPool } from '../runtime/scheduler/node-pool';
@@ -83,8 +84,8 @@ describe('a large string constant', () => {
 	});
 	afterAll(async () => pool.shutdown());
 
-	it('fills every row of a 1,000-row batch with a 64 KiB literal', async () => {
-		const literal = 'ab'.repeat(32 * 1024);
+	it('fills 1,000 rows with a 16 KiB literal, in the batches the compiler sizes for it', async () => {
+		const literal = 'ab'.repeat(8 * 1024);
 		const doc = line(
 			{ ...source, params: { rows: 1_000, columns: [{ name: 'c0', type: 'int' }] } },
 			{ id: 'd', kind: 'derive', params: { column: 'x', expression: `'${literal}'` } },
@@ -95,4 +96,40 @@ describe('a large string constant', () => {
 		const x = table.getChild('x')!;
 		for (const r of [0, 1, 499, 999]) expect(x.get(r)).toBe(literal);
 	}, 120_000);
+});
+
+describe('the batch size of a long chain', () => {
+	const budgetBytes = 256 << 20;
+	const batchRowsOf = (count: number) =>
+		compile(line(source, ...chain(count, 'replace'), out), {
+			workers: 1,
+			budgetBytes,
+			batchRows: 16_384
+		}).plan!.batchRows;
+
+	it('stays as asked for a short chain', () => {
+		expect(batchRowsOf(10)).toBe(16_384);
+	});
+
+	it('is lowered so the steps scratch stays within a quarter of the budget, not steps × rows', () => {
+		const count = MAX_NODES - 2;
+		const rows = batchRowsOf(count);
+		expect(rows).toBeLessThan(16_384);
+		expect(count * rows * STEP_SCRATCH_BYTES_PER_ROW).toBeLessThanOrEqual(budgetBytes / 4);
+	});
+
+	it('is lowered so a 1 MB literal repeated per row stays within a quarter of the budget', () => {
+		const literal = 'a'.repeat(1_000_000);
+		const { plan } = compile(
+			line(
+				source,
+				{ id: 'd', kind: 'derive', params: { column: 'x', expression: `'${literal}'` } },
+				out
+			),
+			{ workers: 1, budgetBytes, batchRows: 16_384 }
+		);
+		// 1,000 rows of it in one batch was 1 GB of one column; now about 64 MB per batch.
+		expect(plan!.batchRows * literal.length).toBeLessThanOrEqual(budgetBytes / 4);
+		expect(plan!.batchRows).toBeGreaterThan(0);
+	});
 });

@@ -26,6 +26,9 @@ export const derive: NodeDefinition<Params> = {
 		{ name: 'column', label: 'Column', control: 'text' },
 		{ name: 'expression', label: 'Expression', control: 'expression', placeholder: 'price * qty' }
 	],
+	// A string literal is repeated in every row where an operator needs it as a vector; its
+	// UTF-8 takes at most 3 bytes per character of the expression's text.
+	stepRowBytes: (p) => 3 * p.expression.length,
 	traits: { stateless: true, blocking: false, partitionable: true },
 	summary: (p) => `${p.column} = ${p.expression}`,
 	inferSchema([input], p) {

@@ -23,6 +23,9 @@ export const filter: NodeDefinition<Params> = {
 			placeholder: 'amount > 100 and region == "EU"'
 		}
 	],
+	// A string literal is repeated in every row where an operator needs it as a vector; its
+	// UTF-8 takes at most 3 bytes per character of the expression's text.
+	stepRowBytes: (p) => 3 * p.expression.length,
 	traits: { stateless: true, blocking: false, partitionable: true },
 	summary: (p) => p.expression,
 	inferSchema([input], p) {

@@ -106,6 +106,12 @@ export interface NodeDefinition<P = any> {
 	/** Stateless transforms: the fusable per-batch function. */
 	step?: (setup: StepSetup<P>) => Step;
 	/**
+	 * Stateless transforms: bytes a row may take in this step's own buffers beyond the fixed
+	 * share every step gets (e.g. a string literal the step repeats in every row). The compiler
+	 * sizes the batches of a fused chain by it, so a chain's buffers stay within the budget.
+	 */
+	stepRowBytes?: (params: P) => number;
+	/**
 	 * Partitionable kinds: the kernel key of the merge stage that combines the partial
 	 * results of several instances (e.g. group-by partial -> final). Its params are the same.
 	 */
