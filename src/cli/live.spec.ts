@@ -25,15 +25,48 @@ function rates(): Rates {
 }
 
 describe('the live table', () => {
-	it('shows each edge’s rows/s, MB/s, fill and backpressure level, then the bottleneck', () => {
+	it('shows each edge’s rows/s, MB/s, fill and backpressure level, each stage’s ms per second, then the bottleneck', () => {
 		expect(renderLiveTable(rates(), topology, 'heading')).toEqual([
 			'heading',
 			'edge           rows/s  MB/s  fill  backpressure',
 			'─────────────  ──────  ────  ────  ────────────',
 			'source → slow  50,000  2.50  100%  HIGH  92%',
 			'slow → sink    50,000  2.50    0%  OK     1%',
+			'stage   busy ms/s  idle  backpr.  rows in/s',
+			'──────  ─────────  ────  ───────  ─────────',
+			'source         80     0      920          0',
+			'slow          990    10        0          0',
+			'sink          100   900        0          0',
 			"bottleneck: slow — 'slow' was busy 99% of the time while its input 'source → slow' was " +
 				'backpressured 92% and its output is not (1%).'
+		]);
+	});
+
+	it('shows parallel instances as one stage line, ×N, with their mean and max', () => {
+		const parallel = { ...chain(['source', 'slow', 'slow', 'sink']), stageInstances: [1, 2, 2, 1] };
+		const window = computeRates(
+			snapshotAt(0, { edges: [{}, {}, {}], stages: [{}, {}, {}, {}] }),
+			snapshotAt(SEC, {
+				edges: [{}, {}, {}],
+				stages: [
+					{ busyNs: 0.1 * SEC, backpressuredNs: 0.9 * SEC },
+					{ busyNs: 0.9 * SEC, idleNs: 0.1 * SEC, rowsIn: 3000 },
+					// A long call accounted in a short window: scaled to 1000 ms per second.
+					{ busyNs: 1.2 * SEC, idleNs: 0.4 * SEC, rowsIn: 1000 },
+					{ idleNs: SEC }
+				]
+			}),
+			parallel
+		);
+		const lines = renderLiveTable(window, parallel, 'heading');
+		const stageLines = lines.filter((l) => l.startsWith('slow ') && !l.includes('→'));
+		expect(stageLines).toHaveLength(1);
+		expect(stageLines[0].split(/\s{2,}/)).toEqual([
+			'slow ×2',
+			'825 (max 900)',
+			'175 (max 250)',
+			'0 (max 0)',
+			'4,000'
 		]);
 	});
 
@@ -69,8 +102,8 @@ describe('startLive', () => {
 		vi.advanceTimersByTime(LIVE_MS * 3);
 		expect(written).toHaveLength(2);
 		expect(written[0].startsWith('run\n')).toBe(true);
-		// Six lines drawn before: up six lines, clear to the end of the screen.
-		expect(written[1].startsWith('\x1b[6F\x1b[J')).toBe(true);
+		// Eleven lines drawn before: up eleven lines, clear to the end of the screen.
+		expect(written[1].startsWith('\x1b[11F\x1b[J')).toBe(true);
 	});
 
 	it('prints a plain new table every few seconds elsewhere, with no escape codes', () => {

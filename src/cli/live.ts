@@ -4,6 +4,7 @@
 // anything else a new table is printed every LIVE_PLAIN_MS, plainly, so logs stay readable.
 // Reads the run's counters through its own Sampler (shared memory; never blocks the run).
 import type { Rates, Topology } from '../lib/runtime/metrics/rates';
+import { stageGroups, type InstanceSpread } from '../lib/runtime/metrics/run-figures';
 import type { Sampler } from '../lib/runtime/metrics/sampler';
 import type { ProgressStream } from './progress';
 import { formatCount, formatElapsed, textTable } from './text-table';
@@ -20,7 +21,17 @@ function pct(x: number): string {
 	return `${Math.round(x * 100)}%`;
 }
 
-/** The table's lines for one window of rates: a heading, the edges, the bottleneck. Pure. */
+/** A stage's ms per second: the instances' mean, and their max when there are several. */
+function msCell(x: InstanceSpread): string {
+	const mean = String(Math.round(x.mean));
+	return x.instances > 1 ? `${mean} (max ${Math.round(x.max)})` : mean;
+}
+
+/**
+ * The table's lines for one window of rates: a heading, the edges, the stages (ms per second
+ * per instance; parallel instances as one line, ×N, with their mean and max), the bottleneck.
+ * Pure.
+ */
 export function renderLiveTable(
 	rates: Rates,
 	topology: Topology,
@@ -44,11 +55,27 @@ export function renderLiveTable(
 		],
 		rows
 	);
+	const stages = textTable(
+		[
+			{ header: 'stage', right: false },
+			{ header: 'busy ms/s', right: true },
+			{ header: 'idle', right: true },
+			{ header: 'backpr.', right: true },
+			{ header: 'rows in/s', right: true }
+		],
+		stageGroups(rates, topology).map((g) => [
+			g.instances > 1 ? `${g.name} ×${g.instances}` : g.name,
+			msCell(g.busyMsPerSec),
+			msCell(g.idleMsPerSec),
+			msCell(g.backpressuredMsPerSec),
+			formatCount(g.rowsInPerSec)
+		])
+	);
 	const b = rates.bottleneck;
 	const bottleneck = b
 		? `bottleneck: ${topology.stageNames[b.stage] ?? `stage ${b.stage}`} — ${b.reason}`
 		: 'bottleneck: none (no edge is backpressured)';
-	return [heading, ...table, bottleneck];
+	return [heading, ...table, ...stages, bottleneck];
 }
 
 /**

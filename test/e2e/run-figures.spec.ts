@@ -1,4 +1,4 @@
-// Figures of a finished run agree everywhere (issue 12, item 8): Generator → Slow 40 ms →
+// Figures of a finished run agree everywhere (issue 12, item 8): Generator → Slow 100 ms →
 // Derive → Group-by → Table, Run, Metrics. After the run the panel, the Runs list and the
 // downloaded report all name Slow as the bottleneck (the whole run's figures, from one
 // function), and each stage instance's ms per second sum to at most 1000. 40 batches are few
@@ -32,7 +32,9 @@ const steps = [
 			]
 		}
 	},
-	{ label: 'Slow', kind: 'slow', params: { msPerBatch: 40 } },
+	// 100 ms a batch (a parked wait, no CPU): far longer than the generator takes to make a batch
+	// even on a loaded machine, so the generator certainly fills Slow's ring and waits on it.
+	{ label: 'Slow', kind: 'slow', params: { msPerBatch: 100 } },
 	{ label: 'Derive', kind: 'derive', params: { column: 'twice', expression: 'amount * 2' } },
 	{
 		label: 'Group',
@@ -74,9 +76,13 @@ test('after a run the panel, the Runs list and the report name the same bottlene
 }) => {
 	await load(page);
 	await page.getByTestId('run-button').click();
-	await expect(page.getByTestId('run-outcome')).toHaveAttribute('data-status', 'done', {
-		timeout: 60_000
-	});
+	const outcome = page.getByTestId('run-outcome');
+	await expect(outcome).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
+	// The run bar ends with the run's summary: its rows and their mean rate, never "0 rows/s".
+	await expect(outcome).toContainText('Run finished: 655,360 source rows in');
+	const rate = (await outcome.innerText()).match(/\(([\d.,]+)([KMB]?) rows\/s\)/);
+	expect(rate, await outcome.innerText()).not.toBeNull();
+	expect(Number(rate![1].replace(/,/g, ''))).toBeGreaterThan(0);
 	await page.getByTestId('metrics-toggle').click();
 	await expect(page.getByTestId('metrics-panel')).toBeVisible();
 	await expect(page.getByTestId('metrics-state')).toContainText('last run (done)');
@@ -91,9 +97,13 @@ test('after a run the panel, the Runs list and the report name the same bottlene
 	// Node badges count the run's rows, not the preview's.
 	await expect(slowCard.getByTestId('node-status')).toHaveText('655,360 rows');
 
-	// Each stage instance: busy + idle + backpressured <= 1000 ms per second.
+	// Each stage instance: busy + idle + backpressured <= 1000 ms per second; parallel
+	// instances show as one line, ×N, with their mean and (beside it) their max.
 	const rows = page.getByTestId('metrics-stages-row');
 	expect(await rows.count()).toBeGreaterThan(0);
+	const parallel = rows.filter({ hasText: /×3/ });
+	await expect(parallel).toHaveCount(1);
+	await expect(parallel.locator('td[data-key="busyMsPerSec"]')).toContainText('(max ');
 	for (const row of await rows.all()) {
 		const value = async (key: string) =>
 			Number(await row.locator(`td[data-key="${key}"]`).getAttribute('data-value'));
@@ -112,7 +122,15 @@ test('after a run the panel, the Runs list and the report name the same bottlene
 	const text = await (await download.createReadStream()).toArray();
 	const checked = validateRunMetricsReport(JSON.parse(Buffer.concat(text).toString('utf8')));
 	expect(checked.ok, JSON.stringify(checked)).toBe(true);
-	if (checked.ok) expect(checked.report.bottleneck?.name).toBe('Slow');
+	if (checked.ok) {
+		expect(checked.report.bottleneck?.name).toBe('Slow');
+		// The panel's stage table is the report's, line for line.
+		const lines = checked.report.stageTable ?? [];
+		const panel = await rows.locator('td[data-key="stage"]').allInnerTexts();
+		expect(panel.map((t) => t.replace(/^\d+: /, '')).sort()).toEqual(
+			lines.map((l) => (l.instances > 1 ? `${l.name} ×${l.instances}` : l.name)).sort()
+		);
+	}
 
 	// The Runs list too.
 	await page.getByTestId('runs-button').click();

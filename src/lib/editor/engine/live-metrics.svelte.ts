@@ -10,7 +10,7 @@ import type { PoolStats } from '../../runtime/contracts';
 import { measurePageMemory } from '../../runtime/metrics/page-memory';
 import type { PeekResult } from '../../runtime/metrics/peek';
 import type { Rates } from '../../runtime/metrics/rates';
-import { runFigures } from '../../runtime/metrics/run-figures';
+import { runFigures, stageGroups, type StageGroup } from '../../runtime/metrics/run-figures';
 import {
 	buildRunMetricsReport,
 	validateRunMetricsReport,
@@ -56,6 +56,14 @@ export class LiveMetrics {
 		const run = this.#run;
 		const plan = run?.compiled.plan;
 		return run && plan && this.#rates ? mapLiveMetrics(plan, this.#rates, run.doc) : null;
+	});
+
+	/** The stage table of the figures shown: a line per stage, parallel instances as ×N. */
+	readonly stages: StageGroup[] = $derived.by(() => {
+		const rates = this.#rates;
+		// Rates come from the started run's sampler, so its engine run is there.
+		const engineRun = this.#run?.run;
+		return rates && engineRun ? stageGroups(rates, engineRun.topology()) : [];
 	});
 
 	constructor(

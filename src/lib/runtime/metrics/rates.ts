@@ -92,6 +92,11 @@ export interface Topology {
 	edges: { from: number; to: number; capacity: number }[];
 	stageNames: string[];
 	edgeNames: string[];
+	/**
+	 * Per stage, how many parallel instances its group runs as (instances of one group are
+	 * consecutive stages of one name); absent: every stage runs alone.
+	 */
+	stageInstances?: number[];
 }
 
 export function backpressureLevel(ratio: number): BackpressureLevel {

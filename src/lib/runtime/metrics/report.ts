@@ -8,7 +8,7 @@ import * as v from 'valibot';
 import { explainBottleneck } from './bottleneck';
 import type { MetricsSnapshot } from './counters';
 import type { Topology } from './rates';
-import { runFigures } from './run-figures';
+import { runFigures, stageGroups } from './run-figures';
 import type { Sampler } from './sampler';
 import { REPORTED } from './worker-probe';
 import type { SourceReport } from '../source-report';
@@ -54,6 +54,20 @@ const StageSchema = v.object({
 		idleMsPerSec: nums,
 		backpressuredMsPerSec: nums
 	})
+});
+
+const Spread = v.object({ mean: num, max: num });
+
+/** The whole run's stage table (run-figures.ts stageGroups): what the panel shows after it. */
+const StageLineSchema = v.object({
+	name: v.string(),
+	/** The instances' stage indices. */
+	stages: nums,
+	instances: num,
+	busyMsPerSec: Spread,
+	idleMsPerSec: Spread,
+	backpressuredMsPerSec: Spread,
+	rowsInPerSec: num
 });
 
 const WorkerSchema = v.object({
@@ -107,6 +121,8 @@ export const RunMetricsReportSchema = v.object({
 	status: v.string(),
 	edges: v.array(EdgeSchema),
 	stages: v.array(StageSchema),
+	/** Absent in reports written before it. */
+	stageTable: v.optional(v.array(StageLineSchema)),
 	workers: v.array(WorkerSchema),
 	bottleneck: v.nullable(v.object({ stage: num, name: v.string(), reason: v.string() })),
 	/** Sources that skipped, nulled or cut rows or dropped columns (absent: none did). */
@@ -138,6 +154,22 @@ export function buildRunMetricsReport(input: RunMetricsReportInput): RunMetricsR
 	const t0 = first.t;
 	const ms = (t: number) => round((t - t0) / 1e6, 1);
 	const whole = runFigures(first, last, topology).rates;
+	const spread = (x: { mean: number; max: number }) => ({
+		mean: round(x.mean, 2),
+		max: round(x.max, 2)
+	});
+	const stageTable = stageGroups(whole, {
+		...topology,
+		stageInstances: topology.stageInstances ?? input.stageInstances
+	}).map((g) => ({
+		name: g.name,
+		stages: g.stages,
+		instances: g.instances,
+		busyMsPerSec: spread(g.busyMsPerSec),
+		idleMsPerSec: spread(g.idleMsPerSec),
+		backpressuredMsPerSec: spread(g.backpressuredMsPerSec),
+		rowsInPerSec: round(g.rowsInPerSec, 1)
+	}));
 	const delta = (a: number | undefined, b: number | undefined) => Math.max(0, (b ?? 0) - (a ?? 0));
 
 	const edges = last.edges.map((c, i) => {
@@ -236,6 +268,7 @@ export function buildRunMetricsReport(input: RunMetricsReportInput): RunMetricsR
 		status: input.status,
 		edges,
 		stages,
+		stageTable,
 		workers,
 		bottleneck: b
 			? {

@@ -4,7 +4,7 @@ import type { MetricsSnapshot } from './counters';
 import { chain, SEC, snapshotAt } from './fixtures.spec-support';
 import { computeRates } from './rates';
 import { buildRunMetricsReport } from './report';
-import { runFigures, spread } from './run-figures';
+import { runFigures, spread, stageGroups } from './run-figures';
 
 const topology = chain(['Generator', 'Slow', 'Derive → Group-by', 'Table']);
 
@@ -75,7 +75,11 @@ describe('runFigures', () => {
 			durationMs: 10_000,
 			status: 'done'
 		});
-		const { bottleneck } = runFigures(first, last, topology);
+		const { bottleneck, rates } = runFigures(first, last, topology);
+		// The stage table too, line for line.
+		expect(report.stageTable?.map((l) => [l.name, l.busyMsPerSec.mean])).toEqual(
+			stageGroups(rates, topology).map((g) => [g.name, Math.round(g.busyMsPerSec.mean * 100) / 100])
+		);
 		expect(report.bottleneck).toEqual({
 			stage: bottleneck!.stage,
 			name: bottleneck!.name,
@@ -105,5 +109,47 @@ describe('runFigures', () => {
 			max: 950
 		});
 		expect(spread(rates, [], (s) => s.busyMsPerSec)).toEqual({ instances: 0, mean: 0, max: 0 });
+	});
+
+	it('folds parallel instances into one line (×N, mean and max), each within 1000 ms per second', () => {
+		// Generator, Slow ×3 (one instance's window overran its second), Table.
+		const parallel = {
+			...chain(['Generator', 'Slow', 'Slow', 'Slow', 'Table']),
+			stageInstances: [1, 3, 3, 3, 1]
+		};
+		const start = snapshotAt(0, { edges: [{}, {}, {}, {}], stages: [{}, {}, {}, {}, {}] });
+		const end = snapshotAt(SEC, {
+			edges: [{}, {}, {}, {}],
+			stages: [
+				{ busyNs: 0.2 * SEC, backpressuredNs: 0.8 * SEC },
+				{ busyNs: 0.9 * SEC, idleNs: 0.1 * SEC, rowsIn: 100 },
+				{ busyNs: 0.5 * SEC, idleNs: 0.5 * SEC, rowsIn: 50 },
+				{ busyNs: 1.5 * SEC, idleNs: 0.5 * SEC, rowsIn: 150 },
+				{ idleNs: SEC }
+			]
+		});
+		const groups = stageGroups(computeRates(start, end, parallel), parallel);
+		expect(groups.map((g) => [g.name, g.instances, g.stages])).toEqual([
+			['Generator', 1, [0]],
+			['Slow', 3, [1, 2, 3]],
+			['Table', 1, [4]]
+		]);
+		const slow = groups[1];
+		// The third instance's 2 s in a 1 s window is scaled to 750 + 250.
+		expect(slow.busyMsPerSec.max).toBeCloseTo(900, 6);
+		expect(slow.busyMsPerSec.mean).toBeCloseTo((900 + 500 + 750) / 3, 6);
+		expect(slow.idleMsPerSec.max).toBeCloseTo(500, 6);
+		expect(slow.rowsInPerSec).toBeCloseTo(300, 6);
+		for (const g of groups) {
+			const sum = g.busyMsPerSec.mean + g.idleMsPerSec.mean + g.backpressuredMsPerSec.mean;
+			expect(sum).toBeLessThanOrEqual(1000);
+			expect(g.busyMsPerSec.max).toBeLessThanOrEqual(1000);
+		}
+	});
+
+	it('keeps a stage alone when no instance count is known', () => {
+		const groups = stageGroups(runFigures(first, last, topology).rates, topology);
+		expect(groups.map((g) => g.instances)).toEqual([1, 1, 1, 1]);
+		expect(groups[1].busyMsPerSec).toEqual({ instances: 1, mean: 950, max: 950 });
 	});
 });

@@ -40,8 +40,12 @@ export function runFigures(
 	};
 }
 
-/** A stage instance's ms-per-second figures scaled to sum to at most 1000. */
-function withinOneSecond(s: StageRates): StageRates {
+/**
+ * A stage instance's ms-per-second figures scaled to sum to at most 1000: a worker's and the
+ * sampler's clocks differ slightly, and a long kernel call ending in a short window is
+ * accounted whole in it, so a window's raw figures can pass the second they describe.
+ */
+export function withinOneSecond(s: StageRates): StageRates {
 	const sum = s.busyMsPerSec + s.idleMsPerSec + s.backpressuredMsPerSec;
 	if (!(sum > 1000)) return s;
 	const k = 1000 / sum;
@@ -76,4 +80,50 @@ export function spread(
 		mean: n > 0 ? values.reduce((a, b) => a + b, 0) / n : 0,
 		max: n > 0 ? Math.max(...values) : 0
 	};
+}
+
+/** One line of the stage table: a stage, or a stage's parallel instances as one (×N). */
+export interface StageGroup {
+	/** Indices into `rates.stages`: the instances (one for a stage that runs alone). */
+	stages: number[];
+	name: string;
+	instances: number;
+	/** Per instance, each within 1000 ms per second; mean and max over the instances. */
+	busyMsPerSec: InstanceSpread;
+	idleMsPerSec: InstanceSpread;
+	backpressuredMsPerSec: InstanceSpread;
+	busyRatio: InstanceSpread;
+	/** All instances together. */
+	rowsInPerSec: number;
+}
+
+/**
+ * The stage table of `rates` (a live window or a whole run): a stage per line, parallel
+ * instances folded into one line with their mean and max. The one source of the metrics
+ * panel's, `sluice run --live`'s and the metrics report's per-stage figures.
+ */
+export function stageGroups(rates: Rates, topology: Topology): StageGroup[] {
+	const per: Rates = { ...rates, stages: rates.stages.map(withinOneSecond) };
+	const groups: StageGroup[] = [];
+	for (let i = 0; i < per.stages.length;) {
+		const name = topology.stageNames[i] ?? `stage ${i}`;
+		const n = Math.max(1, topology.stageInstances?.[i] ?? 1);
+		// Instances of one group are consecutive stages of one name (compiler/physical.ts).
+		let k = 1;
+		while (k < n && i + k < per.stages.length && topology.stageNames[i + k] === name) k++;
+		const stages = Array.from({ length: k }, (_, j) => i + j);
+		const of = (value: (s: StageRates) => number) => spread(per, stages, value);
+		groups.push({
+			stages,
+			name,
+			instances: k,
+			busyMsPerSec: of((s) => s.busyMsPerSec),
+			idleMsPerSec: of((s) => s.idleMsPerSec),
+			backpressuredMsPerSec: of((s) => s.backpressuredMsPerSec),
+			busyRatio: of((s) => s.busyRatio),
+			rowsInPerSec: stages.reduce((sum, j) => sum + (per.stages[j]?.rowsInPerSec ?? 0), 0)
+		});
+		i += k;
+	}
+	return groups;
 }

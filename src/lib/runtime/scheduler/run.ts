@@ -65,7 +65,8 @@ export function planTopology(plan: PhysicalPlan): Topology {
 	return {
 		edges: plan.rings.map((r) => ({ from: r.from.stage, to: r.to.stage, capacity: r.capacity })),
 		stageNames: plan.stages.map((s) => s.name),
-		edgeNames: plan.rings.map((r) => r.name)
+		edgeNames: plan.rings.map((r) => r.name),
+		stageInstances: plan.stages.map((s) => s.instances ?? 1)
 	};
 }
 
