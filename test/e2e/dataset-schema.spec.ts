@@ -3,7 +3,8 @@
 // SLUICE_FETCH_ALLOW=127.0.0.1/32 lets through) into the dataset cache. While it downloads the
 // source's card says so; once its schema is known every view reflects it with no edit of the
 // document (the card has no error, the preview shows the rows) and a Run leaves it so. A URL that
-// answers 404 shows an error naming the URL on the card.
+// answers 404 shows an error naming the URL on the card; one on a closed port or an unknown host
+// says why it could not be fetched (connection refused, DNS), not "Failed to fetch".
 import { expect, test, type Page } from './support/test';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -161,5 +162,35 @@ test.describe('a URL that answers 404', () => {
 		const now = await look(page, 'Sales');
 		expect(now.detail).toContain(url);
 		expect(now.detail).not.toMatch(NOT_KNOWN);
+	});
+});
+
+test.describe('a URL that cannot be reached', () => {
+	// The browser logs the proxy's failed answer itself; that one console line is expected.
+	test.use({ allowConsoleErrors: [/Failed to load resource: .*status of 502/] });
+
+	test('a CSV source on a closed port says the connection was refused', async ({ page }) => {
+		const closed = createServer();
+		await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+		const port = (closed.address() as AddressInfo).port;
+		await new Promise<void>((resolve) => closed.close(() => resolve()));
+		const url = `http://127.0.0.1:${port}/sales.csv`;
+		await paste(page, url);
+		const error = card(page, 'Sales').getByTestId('dataset-error');
+		await expect(error).toContainText(url, { timeout: 20_000 });
+		await expect(error).toContainText('connection refused');
+		await expect(error).not.toContainText('Failed to fetch');
+	});
+
+	test('a CSV source on a host that does not exist says the name did not resolve', async ({
+		page
+	}) => {
+		const url = 'http://no-such-host.invalid/sales.csv';
+		await paste(page, url);
+		const error = card(page, 'Sales').getByTestId('dataset-error');
+		await expect(error).toContainText('could not resolve the host no-such-host.invalid', {
+			timeout: 20_000
+		});
+		await expect(error).toContainText('(DNS');
 	});
 });

@@ -21,6 +21,7 @@ import {
 import { datasetCacheMessages } from './dataset-cache-messages';
 import { browserFetchUrl } from './dataset-cache-url';
 import { DatasetWriter, type CacheSkip } from './dataset-cache-writer';
+import { browserFetchReason } from '../nodes/formats/fetch-reason';
 
 export type { CacheSkip } from './dataset-cache-writer';
 export { formatSize } from './dataset-cache-messages';
@@ -202,11 +203,12 @@ export function createDatasetCache(options: DatasetCacheOptions = {}) {
 			};
 		};
 		let res: Response;
+		const requested = browserFetchUrl(url);
 		try {
-			res = await fetcher(browserFetchUrl(url), { headers, signal: opts.signal });
+			res = await fetcher(requested, { headers, signal: opts.signal });
 		} catch (error) {
 			if (opts.signal?.aborted) throw error;
-			const reason = error instanceof Error ? error.message : String(error);
+			const reason = browserFetchReason(error, requested);
 			const fallback = await stale(reason);
 			if (fallback) return fallback;
 			throw new DatasetFetchError(url, reason);

@@ -23,6 +23,7 @@ import type * as Fs from 'node:fs';
 import type * as WorkerThreads from 'node:worker_threads';
 import { NodeFetchChunks } from './source-fetch-node';
 import { isNodeRuntime, nodeFs, type ByteLocation } from './source-locate';
+import { browserFetchReason } from '../formats/fetch-reason';
 
 /** Bytes per file read. */
 export const FILE_CHUNK_BYTES = 256 * 1024;
@@ -180,7 +181,12 @@ class FetchChunks implements ChunkSource {
 }
 
 async function fetchBody(url: string, signal: AbortSignal): Promise<OpenedBody> {
-	const response = await fetch(url, { signal });
+	let response: Response;
+	try {
+		response = await fetch(url, { signal });
+	} catch (error) {
+		throw new Error(browserFetchReason(error, url), { cause: error });
+	}
 	if (!response.ok)
 		throw new Error(`the server answered HTTP ${response.status} ${response.statusText}`);
 	if (!response.body) throw new Error('the response has no body');

@@ -15,6 +15,7 @@
 // coming, so a source's progress moves while a large row group downloads, not only after it.
 import type { AsyncBuffer } from 'hyparquet';
 import { isNodeRuntime, nodeFs, type ByteLocation } from '../kernels/source-locate';
+import { browserFetchReason } from '../formats/fetch-reason';
 
 export interface RangeBuffer extends AsyncBuffer {
 	/** Bytes read so far. */
@@ -101,7 +102,8 @@ async function fetchRange(
 	try {
 		response = await fetch(url, { headers: { Range: `bytes=${start}-${end - 1}` } });
 	} catch (error) {
-		throw new Error(`cannot fetch '${source}': ${describe(error)}`, { cause: error });
+		const why = browserFetchReason(error, url);
+		throw new Error(`cannot fetch '${source}': ${why}`, { cause: error });
 	}
 	if (response.ok) return response;
 	let detail = `the server answered HTTP ${response.status} ${response.statusText}`.trim();

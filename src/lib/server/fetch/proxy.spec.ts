@@ -231,6 +231,8 @@ describe('the fetch proxy against a loopback server', () => {
 		expect(res.status).toBe(502);
 		const body = await res.json();
 		expect(body.code).toBe('upstream_unreachable');
-		expect(body.error).toContain('ECONNREFUSED');
+		expect(body.error).toContain(
+			'connection refused: nothing accepts connections on that port (ECONNREFUSED)'
+		);
 	});
 });

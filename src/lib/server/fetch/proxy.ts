@@ -13,6 +13,7 @@ import { dialHttp, HeadersTimeoutError, type Dialer } from './dial';
 import { ProxyError, proxyErrors } from './errors';
 import { streamBody } from './stream-body';
 import { checkScheme, systemResolver, vetUrl, type ResolvedAddress, type Resolver } from './vet';
+import { networkReason } from '$lib/nodes/formats/fetch-reason';
 
 /** Request headers passed to the remote server; everything else (cookies, auth) is dropped. */
 export const FORWARDED_REQUEST_HEADERS = [
@@ -157,7 +158,8 @@ async function dialAny(
 				throw proxyErrors.timeout(url.href, error.ms, 'headers');
 			const code = (error as { code?: string }).code;
 			if (code && TRY_NEXT.has(code) && i + 1 < targets.length) continue;
-			throw proxyErrors.unreachable(url.href, target.address, code ?? (error as Error).message);
+			const why = (code && networkReason(code)) ?? code ?? (error as Error).message;
+			throw proxyErrors.unreachable(url.href, target.address, why);
 		}
 	}
 }

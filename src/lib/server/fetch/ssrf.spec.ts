@@ -121,7 +121,9 @@ describe('SSRF probes with the allowlist off', () => {
 		const r = await probe('http://nowhere.test/');
 		expect(r.status).toBe(502);
 		expect(r.body).toMatchObject({ code: 'dns_failed' });
-		expect(r.body.error).toContain('nowhere.test');
+		expect(r.body.error).toContain(
+			'could not resolve the host nowhere.test (the host name does not exist (DNS) (ENOTFOUND))'
+		);
 	});
 });
 

@@ -7,6 +7,7 @@ import { isIP } from 'node:net';
 import { classifyAddress } from './address-policy';
 import { allowsAddress, allowsHost, normalizeHost, type Allowlist } from './config';
 import { proxyErrors } from './errors';
+import { networkReason } from '$lib/nodes/formats/fetch-reason';
 
 export interface ResolvedAddress {
 	readonly address: string;
@@ -98,7 +99,8 @@ async function resolveOrFail(
 	} catch (error) {
 		if (signal.aborted) throw signal.reason;
 		const code = (error as { code?: string }).code;
-		throw proxyErrors.dnsFailed(url.href, host, code ?? (error as Error).message);
+		const why = (code && networkReason(code)) ?? code ?? (error as Error).message;
+		throw proxyErrors.dnsFailed(url.href, host, why);
 	} finally {
 		signal.removeEventListener('abort', onAbort);
 	}
