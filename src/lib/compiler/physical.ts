@@ -11,7 +11,9 @@
 //   3. rings: one per (producer instance, consumer instance) pair that exchanges data; fan-out
 //      gets one ring per consumer. Capacities come from the memory budget;
 //   4. placement: instance k of a partitioned group on worker k mod W; other stages spread
-//      round-robin in topological order.
+//      round-robin in topological order;
+//   5. batch size: the rows per batch asked for, lowered when a fused chain's buffers would
+//      pass a quarter of the budget (see chainBatchRows).
 // A node stage whose inputs have an upstream node in common (a self-join, or one source
 // reaching a join by two paths) is marked `sharedUpstream`, so a kernel that reads one input
 // first knows it must buffer the others meanwhile.
