@@ -178,7 +178,9 @@ describe.each(transports)('peek on a run over %s', (_, makeRun, makePool) => {
 	});
 
 	it('after the end, returns the edge’s last sample, or null for an edge never sampled', async () => {
-		const run = makeRun(pool, plan(60, 2));
+		// Long enough (≥ 400 ms of sleeping sink) that a loaded machine still answers the peek
+		// while the run streams.
+		const run = makeRun(pool, plan(200, 2));
 		const outcome = run.start();
 		const seen = await run.peek(1, 3);
 		expect(seen?.rows).toHaveLength(3);

@@ -203,8 +203,11 @@ export class PeekClient {
 			if (ended || performance.now() >= deadline) {
 				// Takes the request back unless a consumer already claimed it.
 				if (Atomics.compareExchange(c, EDGE, edge, NONE) === edge) return this.lastOf(edge);
-				// Claimed: the consumer finishes within its turn. Wait a grace period for it, not
-				// forever (a worker that died mid-claim never finishes; the run ends meanwhile).
+				// Claimed: the consumer finishes within its turn, so a run seen ended has filled it
+				// (the fill may have landed after the check at the top of this pass). Otherwise
+				// wait a grace period for it, not forever (a worker that died mid-claim never
+				// finishes; the run ends meanwhile).
+				if (Atomics.load(c, STATE) === FILLED) return this.read(edge);
 				if (ended || performance.now() >= deadline + CLAIM_GRACE_MS) return this.lastOf(edge);
 			}
 			await new Promise((resolve) => setTimeout(resolve, POLL_MS));
