@@ -81,6 +81,11 @@ test('Delete on an edge reached with Tab deletes that edge, not the node clicked
 	await expect(edges).toHaveCount(1);
 	await expect(page.getByRole('group', { name })).toHaveCount(0);
 	await expect(page.getByTestId('node-card')).toHaveCount(3);
+	// Focus stays on the canvas, on the deleted edge's source node, not on the page.
+	const source = /^edge from (.+) to /.exec(name)![1];
+	const focusedName = () =>
+		page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? '');
+	await expect.poll(async () => (await focusedName()).startsWith(`${source}, `)).toBe(true);
 
 	// Backspace does the same to the next edge reached with Tab.
 	await card(page, 'table-1').click();
