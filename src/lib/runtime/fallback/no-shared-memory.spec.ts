@@ -64,6 +64,8 @@ function chain(stages: PhysicalStage[], capacity = 4): PhysicalPlan {
 	return { stages, rings, budgetBytes: 4 << 20, batchRows: 1024 };
 }
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /** The worker's answer to a ping, or 'no answer' after 10 s (a worker that failed to load). */
 function ping(handle: WorkerHandle): Promise<string> {
 	const late = new Promise<string>((resolve) => setTimeout(() => resolve('no answer'), 10_000));
@@ -120,7 +122,15 @@ describe('the fallback host in workers without SharedArrayBuffer', () => {
 			{ cancelDeadlineMs: 200 }
 		);
 		const ended = run.start();
-		await new Promise((resolve) => setTimeout(resolve, 100));
+		// Cancel once the stage hangs (a cancel that comes first stops it the polite way): the
+		// sink on the other worker has its first two batches and the source sent the third, so
+		// the stage is spinning on the third. Waits on what happened, not on a clock.
+		const stuck = () => {
+			const { stages } = run.metricsSnapshot();
+			return stages[2].batchesIn >= 2 && stages[0].batchesOut >= 3;
+		};
+		while (!stuck()) await sleep(10);
+		await sleep(200);
 		run.cancel();
 		expect((await ended).status).toBe('cancelled');
 		expect(pool.worker(1)).not.toBe(before);
