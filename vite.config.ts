@@ -24,7 +24,9 @@ export default defineConfig({
 	test: {
 		include: ['src/**/*.spec.ts', 'test/unit/**/*.spec.ts'],
 		environment: 'node',
-		testTimeout: 30_000,
-		hookTimeout: 30_000
+		// Hang guards, not speed limits: a test that boots worker pools (each worker loads its
+		// TypeScript) can take tens of seconds on a loaded 2-core machine and must still pass.
+		testTimeout: 90_000,
+		hookTimeout: 90_000
 	}
 });
