@@ -22,27 +22,29 @@ export function frameLimit(budgetBytes: number): number {
 	return Math.max(32 * 1024, Math.min(MAX_SOURCE_FRAME, Math.floor(budgetBytes / 16)));
 }
 
+/** Rows [start, end) of a column as views over the same arrays; `start` is a multiple of 8. */
+export function sliceColumn(col: ColumnView, start: number, end: number): ColumnView {
+	const rows = end - start;
+	const validity = col.validity?.subarray(start >>> 3, (end + 7) >>> 3) ?? null;
+	const nullCount = validity === null ? 0 : countZeroBits(validity, rows);
+	if (col.type === 'utf8')
+		return {
+			...col,
+			length: rows,
+			nullCount,
+			validity,
+			offsets: col.offsets!.subarray(start, end + 1)
+		};
+	const values =
+		col.type === 'bool'
+			? col.values.subarray(start >>> 3, (end + 7) >>> 3)
+			: col.values.subarray(start, end);
+	return { ...col, length: rows, nullCount, validity, values };
+}
+
 /** Rows [start, end) of a batch as views over the same arrays; `start` is a multiple of 8. */
 export function sliceBatch(view: BatchView, start: number, end: number): BatchView {
-	const rows = end - start;
-	const columns = view.columns.map((col): ColumnView => {
-		const validity = col.validity?.subarray(start >>> 3, (end + 7) >>> 3) ?? null;
-		const nullCount = validity === null ? 0 : countZeroBits(validity, rows);
-		if (col.type === 'utf8')
-			return {
-				...col,
-				length: rows,
-				nullCount,
-				validity,
-				offsets: col.offsets!.subarray(start, end + 1)
-			};
-		const values =
-			col.type === 'bool'
-				? col.values.subarray(start >>> 3, (end + 7) >>> 3)
-				: col.values.subarray(start, end);
-		return { ...col, length: rows, nullCount, validity, values };
-	});
-	return { length: rows, columns };
+	return { length: end - start, columns: view.columns.map((c) => sliceColumn(c, start, end)) };
 }
 
 function rowsOf(batch: SourceBatch): number {

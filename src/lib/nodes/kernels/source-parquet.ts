@@ -11,14 +11,22 @@
 // in (RangeBuffer.arriving: a large row group moves the bar while it downloads), of the file's size (its stat, its Blob's
 // size, or the Content-Range of the first Range probe). Column projection skips the chunks of
 // columns not read, so a run that reads some of the columns ends below the file's size.
-import { parquetMetadataAsync, parquetRead, type AsyncBuffer, type FileMetaData } from 'hyparquet';
-import type { BatchView } from '../../runtime/contracts';
+import {
+	parquetMetadataAsync,
+	parquetRead,
+	parquetSchema,
+	type AsyncBuffer,
+	type FileMetaData,
+	type SchemaElement
+} from 'hyparquet';
+import type { BatchView, ColumnType, ColumnView } from '../../runtime/contracts';
 import type { FrameSchema } from '../../runtime/batch/types';
 import type { Kernel, KernelContext, KernelSetup } from '../../runtime/scheduler/kernel';
-import { BatchBuilder } from '../formats/column-build';
+import { ColumnBuilder } from '../formats/column-build';
 import { decoderReason } from '../formats/decoder-reason';
 import { openRangeBuffer, type RangeBuffer } from '../parquet/parquet-buffer';
 import { PARQUET_COMPRESSORS } from '../parquet/parquet-codecs';
+import { chunkRange, decodeChunk, fastReadable, Unsupported } from '../parquet/page-decode';
 import {
 	PARQUET_PARSERS,
 	parquetFrameSchema,
@@ -28,7 +36,7 @@ import {
 import { SourceReportBuilder } from '../../runtime/source-report';
 import { sourceMessages } from '../formats/source-param';
 import { quoteUntrusted, untrusted } from '../formats/untrusted-text';
-import { frameLimit, PendingBatches } from './source-emit';
+import { frameLimit, PendingBatches, sliceColumn } from './source-emit';
 import { AsyncPump } from './source-async';
 import { locateSource } from './source-locate';
 import { ByteProgress } from './source-progress';
@@ -70,7 +78,7 @@ function checkColumns(metadata: FileMetaData, spec: ParquetReadSpec): void {
 }
 
 /** The file being read, for the kernel's progress reports (set once it is open). */
-interface Opened {
+export interface Opened {
 	buffer: RangeBuffer | null;
 	fetched: ByteRanges;
 	report: SourceReportBuilder;
@@ -116,7 +124,41 @@ function counted(buffer: RangeBuffer, fetched: ByteRanges): AsyncBuffer {
 	};
 }
 
-async function* parquetBatches(
+function damaged(source: string, group: number, error: unknown): Error {
+	const why = untrusted(decoderReason(error, 'its pages are damaged'), MAX_REASON_CHARS);
+	return new Error(`'${source}' row group ${group}: ${why}`, { cause: error });
+}
+
+/**
+ * One row group's column decoded by the fast decoder (parquet/page-decode.ts), or null when it
+ * cannot (a type, nesting or encoding it does not read): hyparquet reads that chunk instead.
+ */
+async function fastColumn(
+	file: AsyncBuffer,
+	chunks: FileMetaData['row_groups'][number]['columns'],
+	element: SchemaElement | undefined,
+	type: ColumnType,
+	rows: number
+): Promise<ColumnView | null> {
+	if (!element || !fastReadable(element, type)) return null;
+	const chunk = chunks.find(
+		(c) =>
+			c.meta_data?.path_in_schema.length === 1 && c.meta_data.path_in_schema[0] === element.name
+	);
+	const meta = chunk?.meta_data;
+	if (!meta || chunk.file_path) return null;
+	const [start, end] = chunkRange(meta);
+	const bytes = new Uint8Array(await file.slice(start, end));
+	try {
+		return decodeChunk(bytes, meta, element, type, rows);
+	} catch (error) {
+		if (error instanceof Unsupported) return null;
+		throw error;
+	}
+}
+
+/** The batches of a Parquet source, decoded in this thread (the kernel, and bench/parquet-read). */
+export async function* parquetBatches(
 	spec: ParquetReadSpec,
 	batchRows: number,
 	opened: Opened
@@ -134,35 +176,62 @@ async function* parquetBatches(
 					column: column.name,
 					message: parquetMessages.dropped(column)
 				});
+		const elements = new Map<string, SchemaElement>(
+			parquetSchema(metadata).children.map((c) => [c.element.name, c.element])
+		);
+		// Fast batches are sliced from whole-chunk columns: a multiple of 8 rows keeps bits aligned.
+		const step = Math.max(8, batchRows - (batchRows % 8));
 		let groupStart = 0;
 		for (let g = 0; g < metadata.row_groups.length; g++) {
-			const rows = Number(metadata.row_groups[g].num_rows);
-			const pieces = new Map<string, { rowStart: number; data: Values }[]>(
-				schema.names.map((n) => [n, []])
-			);
-			try {
-				await parquetRead({
-					file,
-					metadata,
-					columns: schema.names,
-					rowStart: groupStart,
-					rowEnd: groupStart + rows,
-					parsers: PARQUET_PARSERS,
-					compressors: PARQUET_COMPRESSORS,
-					onChunk: ({ columnName, columnData, rowStart }) =>
-						pieces.get(columnName)?.push({ rowStart, data: columnData as Values })
-				});
-			} catch (error) {
-				const why = untrusted(decoderReason(error, 'its pages are damaged'), MAX_REASON_CHARS);
-				throw new Error(`'${source}' row group ${g}: ${why}`, { cause: error });
+			const group = metadata.row_groups[g];
+			const rows = Number(group.num_rows);
+			const fast: (ColumnView | null)[] = [];
+			const slow: string[] = [];
+			for (let c = 0; c < schema.names.length; c++) {
+				const name = schema.names[c];
+				let decoded: ColumnView | null;
+				try {
+					decoded = await fastColumn(
+						file,
+						group.columns,
+						elements.get(name),
+						schema.types[c],
+						rows
+					);
+				} catch (error) {
+					throw damaged(source, g, error);
+				}
+				fast.push(decoded);
+				if (decoded === null) slow.push(name);
 			}
-			const columns = schema.names.map((n) => joined(pieces.get(n)!));
+			const pieces = new Map<string, { rowStart: number; data: Values }[]>(
+				slow.map((n) => [n, []])
+			);
+			if (slow.length > 0)
+				try {
+					await parquetRead({
+						file,
+						metadata,
+						columns: slow,
+						rowStart: groupStart,
+						rowEnd: groupStart + rows,
+						parsers: PARQUET_PARSERS,
+						compressors: PARQUET_COMPRESSORS,
+						onChunk: ({ columnName, columnData, rowStart }) =>
+							pieces.get(columnName)?.push({ rowStart, data: columnData as Values })
+					});
+				} catch (error) {
+					throw damaged(source, g, error);
+				}
+			const columns = schema.names.map((n, c) => (fast[c] ? null : joined(pieces.get(n)!)));
 			pieces.clear();
-			for (let at = 0; at < rows; at += batchRows) {
-				const n = Math.min(batchRows, rows - at);
-				const builder = new BatchBuilder(schema, n);
-				builder.columns.forEach((column, c) => {
-					const values = columns[c];
+			for (let at = 0; at < rows; at += step) {
+				const n = Math.min(step, rows - at);
+				const batch = schema.types.map((type, c): ColumnView => {
+					const decoded = fast[c];
+					if (decoded) return sliceColumn(decoded, at, at + n);
+					const column = new ColumnBuilder(type, n);
+					const values = columns[c]!;
 					for (let r = at; r < at + n; r++) {
 						const refusal = column.push(values[r]);
 						if (refusal !== null)
@@ -170,8 +239,9 @@ async function* parquetBatches(
 								`'${source}' row ${groupStart + r}, column ${quoteUntrusted(schema.names[c])}: ${refusal}`
 							);
 					}
+					return column.build();
 				});
-				yield builder.take();
+				yield { length: n, columns: batch };
 			}
 			groupStart += rows;
 		}
