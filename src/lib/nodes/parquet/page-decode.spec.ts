@@ -45,6 +45,8 @@ interface Compared {
 	fast: number;
 	fallback: string[];
 	groups: number;
+	/** The encodings the file's column chunks say they use. */
+	encodings: Set<string>;
 }
 
 /** Every row group and column of `bytes`: the fast decoder equals the old path. */
@@ -55,7 +57,12 @@ async function compare(bytes: Uint8Array): Promise<Compared> {
 	const elements = new Map(
 		parquetSchema(metadata).children.map((c) => [c.element.name, c.element])
 	);
-	const result: Compared = { fast: 0, fallback: [], groups: metadata.row_groups.length };
+	const result: Compared = {
+		fast: 0,
+		fallback: [],
+		groups: metadata.row_groups.length,
+		encodings: new Set()
+	};
 	let groupStart = 0;
 	for (const group of metadata.row_groups) {
 		const rows = Number(group.num_rows);
@@ -77,6 +84,7 @@ async function compare(bytes: Uint8Array): Promise<Compared> {
 			});
 			const element = elements.get(name)!;
 			const meta = group.columns.find((k) => k.meta_data?.path_in_schema[0] === name)!.meta_data!;
+			for (const e of meta.encodings) result.encodings.add(e);
 			if (!fastReadable(element, type)) {
 				result.fallback.push(`${name}: type`);
 				continue;
@@ -148,11 +156,58 @@ describe('the fast Parquet page decoder', () => {
 			expect(got.fast).toBe(9 * got.groups);
 		});
 
-	it("equals hyparquet on DuckDB's pages v2 (delta encodings left to hyparquet)", async () => {
+	it("equals hyparquet on DuckDB's pages v2 (delta and byte-stream-split encodings)", async () => {
 		const got = await compare(
 			await duckdb(`compression zstd, row_group_size 1024, parquet_version v2`)
 		);
-		expect(got.fast).toBeGreaterThan(0);
+		// int64 deltas and DELTA_LENGTH_BYTE_ARRAY strings are left to hyparquet.
+		const left = [...new Set(got.fallback)].sort();
+		expect(left).toEqual([
+			'high: encoding DELTA_LENGTH_BYTE_ARRAY',
+			'i64: encoding DELTA_BINARY_PACKED'
+		]);
+		expect(got.fast).toBe(7 * got.groups);
+		expect([...got.encodings]).toEqual(
+			expect.arrayContaining(['DELTA_BINARY_PACKED', 'BYTE_STREAM_SPLIT', 'RLE_DICTIONARY'])
+		);
+	});
+
+	it('equals hyparquet on delta-encoded ints and byte-stream-split numbers', async () => {
+		const n = 3000;
+		const ids = Array.from({ length: n }, (_, i) => i);
+		const wide = (i: number) =>
+			i % 3 === 0 ? 2 ** 31 - 1 - i : i % 3 === 1 ? -(2 ** 31) + i : i * 17;
+		const buffer = parquetWriteBuffer({
+			columnData: [
+				{ name: 'up', type: 'INT32', data: ids, encoding: 'DELTA_BINARY_PACKED' },
+				{
+					name: 'wide',
+					type: 'INT32',
+					data: ids.map((i) => (i % 10 === 0 ? null : wide(i))),
+					encoding: 'DELTA_BINARY_PACKED'
+				},
+				{
+					name: 'f32',
+					type: 'FLOAT',
+					data: ids.map((i) => (i % 5 === 0 ? NaN : i % 5 === 1 ? -0 : i / 8)),
+					encoding: 'BYTE_STREAM_SPLIT'
+				},
+				{
+					name: 'f64',
+					type: 'DOUBLE',
+					data: ids.map((i) => (i % 6 === 0 ? null : i % 6 === 1 ? -0 : i / 3)),
+					encoding: 'BYTE_STREAM_SPLIT'
+				}
+			],
+			pageSize: 1000,
+			rowGroupSize: 1000
+		});
+		const got = await compare(new Uint8Array(buffer));
+		expect(got.fallback).toEqual([]);
+		expect(got.fast).toBe(4 * 3);
+		expect([...got.encodings]).toEqual(
+			expect.arrayContaining(['DELTA_BINARY_PACKED', 'BYTE_STREAM_SPLIT'])
+		);
 	});
 
 	it('equals hyparquet on files written by hyparquet-writer, plain and dictionary', async () => {

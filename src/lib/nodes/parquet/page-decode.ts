@@ -5,7 +5,8 @@
 // Handled: flat columns (REQUIRED or OPTIONAL at the top level: definition levels 0..1, no
 // repetition) of physical type BOOLEAN, INT32, INT64, FLOAT, DOUBLE and BYTE_ARRAY read as
 // bool, int32/date32, int64, float32, float64 and utf8; data pages v1 and v2; values PLAIN,
-// PLAIN_DICTIONARY / RLE_DICTIONARY (with the chunk's dictionary page), and RLE for booleans;
+// PLAIN_DICTIONARY / RLE_DICTIONARY (with the chunk's dictionary page), RLE for booleans,
+// BYTE_STREAM_SPLIT for fixed-width numbers and DELTA_BINARY_PACKED for int32 and dates;
 // definition levels in the RLE / bit-packed hybrid. Pages are decompressed by hyparquet's
 // `decompressPage` with the codecs of parquet-codecs.ts. Page headers are read with hyparquet's
 // `parquetHeader` (metadata, like the footer). Anything else throws `Unsupported`, and the
@@ -237,7 +238,9 @@ function plainStrings(
 		const n = int32At(bytes, pos);
 		pos += 4;
 		if (pos + n > bytes.length) throw new Error('a page ends inside its strings');
-		data.set(bytes.subarray(pos, pos + n), length);
+		// Short strings byte by byte: a subarray per value would be a JS object per row.
+		if (n < 32) for (let j = 0; j < n; j++) data[length + j] = bytes[pos + j];
+		else data.set(bytes.subarray(pos, pos + n), length);
 		pos += n;
 		length += n;
 		offsets[i + 1] = length;
@@ -318,7 +321,7 @@ function scatter(
 					if (out.byteLength + n > out.bytes.length) out.reserve(n);
 					const target = out.bytes;
 					const at = out.byteLength;
-					if (n < 16) for (let j = 0; j < n; j++) target[at + j] = dBytes[a + j];
+					if (n < 32) for (let j = 0; j < n; j++) target[at + j] = dBytes[a + j];
 					else target.set(dBytes.subarray(a, a + n), at);
 					out.byteLength = at + n;
 				}
@@ -404,6 +407,19 @@ function pageValues(
 		}
 		return { fixed: plainFixed(type, bytes, pos, count) };
 	}
+	if (encoding === 'BYTE_STREAM_SPLIT' && WIDTH[type]) {
+		const width = WIDTH[type]!;
+		if (pos + count * width > bytes.length) throw new Error('a page ends inside its values');
+		const out = fixedArray(type, count);
+		const target = new Uint8Array(out.buffer);
+		for (let b = 0; b < width; b++) {
+			const stream = pos + b * count;
+			for (let i = 0; i < count; i++) target[i * width + b] = bytes[stream + i];
+		}
+		return { fixed: out };
+	}
+	if (encoding === 'DELTA_BINARY_PACKED' && (type === 'int32' || type === 'date32'))
+		return { fixed: deltaInt32(bytes, pos, count) };
 	if (encoding === 'RLE' && type === 'bool') {
 		const length = int32At(bytes, pos);
 		const out = new Uint8Array(count);
@@ -412,6 +428,59 @@ function pageValues(
 		return { boolBytes: out };
 	}
 	throw new Unsupported(`encoding ${encoding}`);
+}
+
+/** A zigzag varint as a number (exact to 2^53). */
+function readZigZag(bytes: Uint8Array, at: { pos: number }): number {
+	const n = readVarInt(bytes, at);
+	return n % 2 === 0 ? n / 2 : -(n + 1) / 2;
+}
+
+/**
+ * DELTA_BINARY_PACKED int32 values: a header (values per block, miniblocks per block, total
+ * count, first value), then blocks of a minimum delta, one bit width per miniblock and the
+ * miniblocks' deltas bit-packed LSB first; arithmetic wraps at 32 bits.
+ */
+function deltaInt32(bytes: Uint8Array, pos: number, count: number): Int32Array {
+	const at = { pos };
+	const blockSize = readVarInt(bytes, at);
+	const miniblocks = readVarInt(bytes, at);
+	const total = readVarInt(bytes, at);
+	let value = readZigZag(bytes, at) | 0;
+	const out = new Int32Array(count);
+	if (total < count) throw new Error(`a page holds ${total} of its ${count} values`);
+	if (count === 0) return out;
+	if (miniblocks === 0 || blockSize % miniblocks !== 0 || (blockSize / miniblocks) % 8 !== 0)
+		throw new Error('a delta-encoded page has a malformed header');
+	const perMini = blockSize / miniblocks;
+	out[0] = value;
+	let seen = 1;
+	while (seen < count) {
+		const minDelta = readZigZag(bytes, at) | 0;
+		const widthsAt = at.pos;
+		at.pos += miniblocks;
+		for (let m = 0; m < miniblocks && seen < count; m++) {
+			const width = bytes[widthsAt + m];
+			if (width > 32) throw new Error(`a delta bit width (${width}) is over 32`);
+			let bit = at.pos * 8;
+			const n = Math.min(perMini, count - seen);
+			for (let i = 0; i < n; i++) {
+				let packed = 0;
+				for (let got = 0; got < width;) {
+					const byte = bytes[bit >>> 3] ?? 0;
+					const off = bit & 7;
+					const take = Math.min(8 - off, width - got);
+					packed += ((byte >>> off) & ((1 << take) - 1)) * 2 ** got;
+					got += take;
+					bit += take;
+				}
+				value = (value + minDelta + packed) | 0;
+				out[seen++] = value;
+			}
+			at.pos += (perMini * width) / 8;
+		}
+	}
+	return out;
 }
 
 /** Definition levels (0 null, 1 valid) of `rows` rows; the number of valid rows. */
