@@ -17,6 +17,7 @@
 import { tableFromIPC } from 'apache-arrow';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { startPipeline } from '../src/lib/compiler/execute';
+import { line, type NodeSpec } from '../src/lib/graph/build';
 import type { PipelineDocument } from '../src/lib/graph/document';
 import type { CollectResult } from '../src/lib/nodes/collect';
 import { createNodeWorkerPool } from '../src/lib/runtime/scheduler/node-pool';
@@ -28,18 +29,8 @@ const REPEATS = 3;
 /** Chained CTEs in one DuckDB query (9,997 in one query crash it). */
 const CTES_PER_QUERY = 1_000;
 
-function lineDoc(nodes: { id: string; kind: string; params: unknown }[]): PipelineDocument {
-	return {
-		version: 1,
-		id: 'bench',
-		name: 'derive chain bench',
-		nodes: nodes.map((n, i) => ({ ...n, position: { x: i, y: 0 } })),
-		edges: nodes.slice(1).map((n, i) => ({
-			id: `e${i}`,
-			from: { node: nodes[i].id, port: 'out' },
-			to: { node: n.id, port: 'in' }
-		}))
-	};
+function lineDoc(nodes: NodeSpec[]): PipelineDocument {
+	return line(nodes, 'derive chain bench');
 }
 
 const COLLECT = { id: 'out', kind: 'collect', params: {} };

@@ -13,6 +13,7 @@
 import { tableFromIPC } from 'apache-arrow';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { startPipeline } from '../src/lib/compiler/execute';
+import { line } from '../src/lib/graph/build';
 import type { PipelineDocument } from '../src/lib/graph/document';
 import type { CollectResult } from '../src/lib/nodes/collect';
 import { createNodeWorkerPool } from '../src/lib/runtime/scheduler/node-pool';
@@ -49,17 +50,7 @@ function doc(rows: number, { k, c }: Case): PipelineDocument {
 		},
 		{ id: 'out', kind: 'collect', params: {} }
 	];
-	return {
-		version: 1,
-		id: 'bench',
-		name: 'int64 overflow checks',
-		nodes: nodes.map((n, i) => ({ ...n, position: { x: i, y: 0 } })),
-		edges: nodes.slice(1).map((n, i) => ({
-			id: `e${i}`,
-			from: { node: nodes[i].id, port: 'out' },
-			to: { node: n.id, port: 'in' }
-		}))
-	};
+	return line(nodes, 'int64 overflow checks');
 }
 
 /** max over r < rows of (k r)(c − k r), as an exact bigint. */

@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GCProfiler } from 'node:v8';
 import { startPipeline } from '../src/lib/compiler/execute';
+import { line } from '../src/lib/graph/build';
 import type { PipelineDocument } from '../src/lib/graph/document';
 import type { CollectResult } from '../src/lib/nodes/collect';
 import { ByteRanges, parquetBatches, type Opened } from '../src/lib/nodes/kernels/source-parquet';
@@ -60,17 +61,7 @@ function doc(path: string): PipelineDocument {
 		},
 		{ id: 'out', kind: 'collect', params: {} }
 	];
-	return {
-		version: 1,
-		id: 'bench',
-		name: 'parquet read',
-		nodes: nodes.map((n, i) => ({ ...n, position: { x: i, y: 0 } })),
-		edges: nodes.slice(1).map((n, i) => ({
-			id: `e${i}`,
-			from: { node: nodes[i].id, port: 'out' },
-			to: { node: n.id, port: 'in' }
-		}))
-	};
+	return line(nodes, 'parquet read');
 }
 
 async function bestOf(label: string, once: () => Promise<void>, repeats: number): Promise<number> {

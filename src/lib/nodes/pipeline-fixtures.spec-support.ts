@@ -2,44 +2,16 @@
 import { tableFromIPC, type Table } from 'apache-arrow';
 import { expect } from 'vitest';
 import { startPipeline, type PipelineOutcome } from '../compiler/execute';
+import { line as lineOf, type NodeSpec } from '../graph/build';
 import type { PipelineDocument } from '../graph/document';
 import type { WorkerPool } from '../runtime/scheduler/worker-pool';
 import type { CollectResult } from './collect';
 import type { InferContext } from './types';
 
-export interface NodeSpec {
-	id: string;
-	kind: string;
-	params?: Record<string, unknown>;
-}
-
-/** A document from nodes and [from, to] wires between their 'out' and 'in' ports. */
-export function pipeline(nodes: NodeSpec[], wires: [string, string][]): PipelineDocument {
-	return {
-		version: 1,
-		id: 'test',
-		name: 'test pipeline',
-		nodes: nodes.map((n, i) => ({
-			id: n.id,
-			kind: n.kind,
-			params: n.params ?? {},
-			position: { x: i * 200, y: 0 }
-		})),
-		edges: wires.map(([from, to], i) => ({
-			id: `e${i}`,
-			from: { node: from, port: 'out' },
-			to: { node: to, port: 'in' }
-		}))
-	};
-}
+export { pipeline, type NodeSpec } from '../graph/build';
 
 /** A straight line of nodes, each wired to the next. */
-export function line(...nodes: NodeSpec[]): PipelineDocument {
-	return pipeline(
-		nodes,
-		nodes.slice(1).map((n, i) => [nodes[i].id, n.id])
-	);
-}
+export const line = (...nodes: NodeSpec[]): PipelineDocument => lineOf(nodes);
 
 export interface RunOptions {
 	workers?: number;
