@@ -11,7 +11,7 @@
 // the first bytes, json/json-infer.ts), arrow (the IPC schema message) and parquet (the footer).
 import type { PipelineDocument } from '../graph/document';
 import type { FrameSchema } from '../runtime/batch/types';
-import { inferCsvSchema, type CsvOptions } from './csv';
+import { CsvError, inferCsvSchema, type CsvOptions } from './csv';
 import { probeArrowSchema } from './arrow/arrow-probe';
 import { probeJsonSchema } from './json/json-probe';
 import { readPrefix } from './kernels/source-bytes';
@@ -154,7 +154,14 @@ export async function probeDatasetSchema(
 	const known = sampleSchema(source, options);
 	if (known) return { names: [...known.names], types: [...known.types] };
 	const sample = await readPrefix(locateSource(source), PROBE_BYTES);
-	return inferCsvSchema(sample, options);
+	try {
+		return inferCsvSchema(sample, options);
+	} catch (error) {
+		// The parser's message names the line, not the file (as the CSV kernel's does).
+		if (error instanceof CsvError)
+			throw new Error(`'${source}' ${error.message}`, { cause: error });
+		throw error;
+	}
 }
 
 /**
