@@ -19,7 +19,8 @@ import { startPipeline } from '../src/lib/compiler/execute';
 import { line } from '../src/lib/graph/build';
 import type { PipelineDocument } from '../src/lib/graph/document';
 import type { CollectResult } from '../src/lib/nodes/collect';
-import { ByteRanges, parquetBatches, type Opened } from '../src/lib/nodes/kernels/source-parquet';
+import { parquetBatches, type Opened } from '../src/lib/nodes/kernels/source-parquet';
+import { ByteRanges } from '../src/lib/nodes/parquet/byte-ranges';
 import { probeParquetSchema } from '../src/lib/nodes/parquet/parquet-probe';
 import { DatasetRegistry, probeDocumentDatasets } from '../src/lib/nodes/datasets';
 import { SourceReportBuilder } from '../src/lib/runtime/source-report';
@@ -82,6 +83,7 @@ async function decodeAll(path: string): Promise<{ rows: number; bytes: number }>
 	const opened: Opened = {
 		buffer: null,
 		fetched: new ByteRanges(),
+		share: null,
 		report: new SourceReportBuilder()
 	};
 	let rows = 0;

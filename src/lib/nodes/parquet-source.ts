@@ -2,6 +2,13 @@
 // built-in sample, read one row group at a time with only the chosen columns' bytes fetched
 // (Range requests over HTTP), so a large file is never read whole. The schema comes from the
 // dataset registry (datasets.ts reads the footer); `columns` chooses and orders the columns.
+//
+// Partitionable: paired with a partitioned chain (e.g. filter → group-by with several workers)
+// the source runs one instance per worker, each reading its share of the row groups
+// (parquet/row-group-split.ts) — for a local file, a URL and a sample alike, since every
+// location is read by ranges. No `splits`: the plan is made from params, before any footer is
+// read, so a file with fewer row groups than workers is split too, and the instances given no
+// group emit nothing (such a file is at most a few row groups' worth of rows: quick to read).
 import * as v from 'valibot';
 import type { KernelSetup } from '../runtime/scheduler/kernel';
 import type { NodeDefinition } from './types';
@@ -37,7 +44,7 @@ export const parquetSource: NodeDefinition<ParquetSourceParams> = {
 			help: 'Read only these columns (fewer bytes fetched), e.g. ["fare", "borough"]; [] reads them all'
 		}
 	],
-	traits: { stateless: false, blocking: false, partitionable: false },
+	traits: { stateless: false, blocking: false, partitionable: true },
 	summary: (p) => {
 		const source = p.source.trim();
 		if (source === '') return 'no source yet';

@@ -5,12 +5,22 @@
 // into pool blocks. At most READ_AHEAD batches wait decoded, plus the row group being read.
 //
 // The decoding runs on the worker's event loop (AsyncPump): produce() never blocks, answering
-// 'blocked' while the next row group is on its way. Only instance 0 reads. Progress: the
-// distinct bytes fetched so far (ByteRanges: hyparquet's footer prefetch and the column chunks
-// may overlap, and RangeBuffer.bytesRead counts both), plus the bytes of ranges still streaming
-// in (RangeBuffer.arriving: a large row group moves the bar while it downloads), of the file's size (its stat, its Blob's
-// size, or the Content-Range of the first Range probe). Column projection skips the chunks of
-// columns not read, so a run that reads some of the columns ends below the file's size.
+// 'blocked' while the next row group is on its way.
+//
+// Several instances (a source paired with a partitioned chain): each reads the footer, then
+// only the row groups parquet/row-group-split.ts gives it, in file order; an instance given
+// none emits nothing. Rows keep their order within an instance; across instances, as for a
+// split CSV, a partitioned chain promises no order. Columns the source cannot read are
+// reported by instance 0 alone, so the merged report counts each once.
+//
+// Progress: the distinct bytes fetched so far that fall in this instance's share (ByteRanges:
+// hyparquet's footer prefetch and the column chunks may overlap, and RangeBuffer.bytesRead
+// counts both), plus the bytes of ranges still streaming in (RangeBuffer.arriving: a large row
+// group moves the bar while it downloads), of its share: the whole file (its stat, its Blob's
+// size, or the Content-Range of the first Range probe) when it reads alone, else the bytes of
+// its row groups (instance 0 also owns the footer), so the instances' shares add up to the
+// file. Nothing is reported before the footer says what the share is. Column projection skips
+// the chunks of columns not read, so a run that reads some of the columns ends below its share.
 import {
 	parquetMetadataAsync,
 	parquetRead,
@@ -24,6 +34,7 @@ import type { FrameSchema } from '../../runtime/batch/types';
 import type { Kernel, KernelContext, KernelSetup } from '../../runtime/scheduler/kernel';
 import { ColumnBuilder } from '../formats/column-build';
 import { decoderReason } from '../formats/decoder-reason';
+import { ByteRanges } from '../parquet/byte-ranges';
 import { openRangeBuffer, type RangeBuffer } from '../parquet/parquet-buffer';
 import { PARQUET_COMPRESSORS } from '../parquet/parquet-codecs';
 import { chunkRange, decodeChunk, fastReadable, Unsupported } from '../parquet/page-decode';
@@ -33,6 +44,7 @@ import {
 	parquetMessages,
 	unreadableColumns
 } from '../parquet/parquet-types';
+import { rowGroupShare } from '../parquet/row-group-split';
 import { SourceReportBuilder } from '../../runtime/source-report';
 import { sourceMessages } from '../formats/source-param';
 import { quoteUntrusted, untrusted } from '../formats/untrusted-text';
@@ -81,33 +93,18 @@ function checkColumns(metadata: FileMetaData, spec: ParquetReadSpec): void {
 export interface Opened {
 	buffer: RangeBuffer | null;
 	fetched: ByteRanges;
+	/** This instance's share of the file's bytes, once the footer was read. */
+	share: ByteRanges | null;
 	report: SourceReportBuilder;
 }
 
-/** The union of byte ranges fetched: a sorted list of disjoint [start, end) pairs. */
-export class ByteRanges {
-	private readonly starts: number[] = [];
-	private readonly ends: number[] = [];
-	/** Bytes covered by the union. */
-	total = 0;
-
-	add(start: number, end: number): void {
-		if (!(end > start)) return;
-		let i = 0;
-		while (i < this.ends.length && this.ends[i] < start) i++;
-		// Merge every range from i that touches [start, end).
-		let j = i;
-		while (j < this.starts.length && this.starts[j] <= end) {
-			start = Math.min(start, this.starts[j]);
-			end = Math.max(end, this.ends[j]);
-			this.total -= this.ends[j] - this.starts[j];
-			j++;
-		}
-		this.starts.splice(i, j - i, start);
-		this.ends.splice(i, j - i, end);
-		this.total += end - start;
-	}
+/** Which instance of how many reads: one reads the whole file. */
+export interface ReadPart {
+	instance: number;
+	instances: number;
 }
+
+const WHOLE: ReadPart = { instance: 0, instances: 1 };
 
 /** `buffer` as hyparquet reads it, noting each range once its bytes came. */
 function counted(buffer: RangeBuffer, fetched: ByteRanges): AsyncBuffer {
@@ -157,11 +154,15 @@ async function fastColumn(
 	}
 }
 
-/** The batches of a Parquet source, decoded in this thread (the kernel, and bench/parquet-read). */
+/**
+ * The batches of a Parquet source, decoded in this thread (the kernel, and bench/parquet-read):
+ * those of the row groups `part` reads (parquet/row-group-split.ts).
+ */
 export async function* parquetBatches(
 	spec: ParquetReadSpec,
 	batchRows: number,
-	opened: Opened
+	opened: Opened,
+	part: ReadPart = WHOLE
 ): AsyncGenerator<BatchView> {
 	const { source, schema } = spec;
 	const buffer = await openRangeBuffer(locateSource(source));
@@ -170,7 +171,9 @@ export async function* parquetBatches(
 	try {
 		const metadata = await parquetMetadataAsync(file, { parsers: PARQUET_PARSERS });
 		checkColumns(metadata, spec);
-		if (spec.readsAll)
+		const share = rowGroupShare(metadata, buffer.byteLength, part.instance, part.instances);
+		opened.share = share.bytes;
+		if (spec.readsAll && part.instance === 0)
 			for (const column of unreadableColumns(metadata))
 				opened.report.add('unsupported-column', 'dropped', {
 					column: column.name,
@@ -181,9 +184,15 @@ export async function* parquetBatches(
 		);
 		// Fast batches are sliced from whole-chunk columns: a multiple of 8 rows keeps bits aligned.
 		const step = Math.max(8, batchRows - (batchRows % 8));
-		let groupStart = 0;
-		for (let g = 0; g < metadata.row_groups.length; g++) {
+		// The first row of each group in the file (hyparquet's row numbers, and the messages').
+		const groupStarts: number[] = [];
+		for (let g = 0, at = 0; g < metadata.row_groups.length; g++) {
+			groupStarts.push(at);
+			at += Number(metadata.row_groups[g].num_rows);
+		}
+		for (const g of share.groups) {
 			const group = metadata.row_groups[g];
+			const groupStart = groupStarts[g];
 			const rows = Number(group.num_rows);
 			const fast: (ColumnView | null)[] = [];
 			const slow: string[] = [];
@@ -243,7 +252,6 @@ export async function* parquetBatches(
 				});
 				yield { length: n, columns: batch };
 			}
-			groupStart += rows;
 		}
 	} finally {
 		buffer.close();
@@ -253,25 +261,27 @@ export async function* parquetBatches(
 export function parquetReadKernel(spec: ParquetReadSpec, setup: KernelSetup): Kernel {
 	const pending = new PendingBatches(spec.schema, frameLimit(setup.budgetBytes), spec.source);
 	let pump: AsyncPump<BatchView> | null = null;
-	let done = setup.instance > 0;
+	let done = false;
+	const part: ReadPart = { instance: setup.instance, instances: setup.instances };
 	const opened: Opened = {
 		buffer: null,
 		fetched: new ByteRanges(),
+		share: null,
 		report: new SourceReportBuilder()
 	};
 	const progress = new ByteProgress();
-	/** Reports the bytes fetched so far (the count survives the buffer's close). */
+	/** Reports the bytes of its share fetched so far (the count survives the buffer's close). */
 	function report(ctx: KernelContext, final = false): void {
-		const buffer = opened.buffer;
-		if (buffer === null) return;
-		progress.set(opened.fetched.total + buffer.arriving);
-		progress.report(ctx, buffer.byteLength, final);
+		const { buffer, share } = opened;
+		if (buffer === null || share === null) return;
+		progress.set(Math.min(share.total, opened.fetched.overlap(share) + buffer.arriving));
+		progress.report(ctx, share.total, final);
 	}
 	return {
 		produce(ctx) {
 			if (pending.length > 0) return pending.writeNext(ctx);
 			if (done) return 'done';
-			pump ??= new AsyncPump(parquetBatches(spec, ctx.batchRows, opened), READ_AHEAD);
+			pump ??= new AsyncPump(parquetBatches(spec, ctx.batchRows, opened, part), READ_AHEAD);
 			const batch = pump.poll();
 			report(ctx);
 			if (batch === undefined) {

@@ -18,7 +18,6 @@ import { mulberry32 } from '../../runtime/testing/prng';
 import { DatasetRegistry, probeDocumentDatasets } from '../datasets';
 import { line, pipeline } from '../pipeline-fixtures.spec-support';
 import { contentLength } from './source-bytes';
-import { ByteRanges } from './source-parquet';
 import { REPORT_EVERY_BYTES } from './source-progress';
 
 function csvText(rows: number, seed: number): string {
@@ -221,20 +220,5 @@ describe('contentLength', () => {
 		expect(contentLength(headers({ 'content-length': '99', 'content-encoding': 'identity' }))).toBe(
 			99
 		);
-	});
-});
-
-describe('ByteRanges', () => {
-	it('counts bytes fetched twice (a footer prefetch, then its column chunk) once', () => {
-		const ranges = new ByteRanges();
-		ranges.add(900, 1000); // the footer prefetch
-		ranges.add(0, 100);
-		ranges.add(50, 150); // overlaps the first
-		ranges.add(950, 1000); // inside the footer
-		ranges.add(150, 900); // joins both
-		expect(ranges.total).toBe(1000);
-		ranges.add(2000, 2010);
-		ranges.add(5, 5); // empty
-		expect(ranges.total).toBe(1010);
 	});
 });
