@@ -5,6 +5,7 @@ import type { InferContext } from '../nodes/types';
 import { explain } from './explain';
 import { buildLogicalPlan, NO_DATASETS, type LogicalPlan } from './logical';
 import { buildPhysicalPlan, type CompiledPlan, type CompileOptions } from './physical';
+import { pushProjection } from './projection';
 
 export { explain } from './explain';
 export type { CompiledPlan, CompileOptions } from './physical';
@@ -30,6 +31,10 @@ export function compile(
 ): CompileResult {
 	const { plan: logical, diagnostics } = buildLogicalPlan(doc, ctx);
 	if (!logical || hasErrors(diagnostics)) return { logical, plan: null, diagnostics, explain: '' };
-	const plan = buildPhysicalPlan(logical, { ...DEFAULT_COMPILE_OPTIONS, ...options });
+	// Sources read only the columns used downstream; `logical` keeps the declared schemas.
+	const plan = buildPhysicalPlan(pushProjection(logical), {
+		...DEFAULT_COMPILE_OPTIONS,
+		...options
+	});
 	return { logical, plan, diagnostics, explain: explain(plan) };
 }

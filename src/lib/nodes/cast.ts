@@ -20,6 +20,7 @@ import { valueAt } from '../runtime/batch/values';
 import { civilFromDays, formatDate, formatTimestamp } from '../runtime/batch/value-text';
 import { columnIndex } from './schema-util';
 import { COLUMN_TYPE_CHOICES, type NodeDefinition, type NodeProblem } from './types';
+import { passThrough } from './used-columns';
 
 const params = v.object({
 	casts: v.optional(
@@ -291,6 +292,12 @@ export const cast: NodeDefinition<Params> = {
 		if (problems.length) return { ok: false, problems };
 		return { ok: true, outputs: [{ names: [...input.names], types }] };
 	},
+	usedColumns: (_inputs, p, [used]) => [
+		passThrough(
+			used,
+			p.casts.map((c) => c.column)
+		)
+	],
 	step({ params: p, inputSchema }) {
 		const specs: CastSpec[] = p.casts
 			.map((c) => {

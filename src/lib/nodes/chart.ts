@@ -12,6 +12,7 @@ import { ChartHistogram } from './kernels/chart-histogram';
 import { isPlottable, labelAt, numberAt } from './kernels/chart-read';
 import { columnIndex, isNumeric } from './schema-util';
 import type { NodeDefinition, NodeProblem } from './types';
+import { type ColumnUse } from './used-columns';
 
 export const CHART_TYPES = ['bar', 'line', 'scatter', 'histogram'] as const;
 export type ChartType = (typeof CHART_TYPES)[number];
@@ -196,6 +197,7 @@ export const chart: NodeDefinition<Params> = {
 		p.type === 'histogram'
 			? `histogram of ${p.y || '?'}`
 			: `${p.type}: ${p.y || '?'} by ${p.x || '?'}`,
+	usedColumns: (_inputs, p): ColumnUse[] => [new Set([p.x, p.y].filter((c) => c !== ''))],
 	inferSchema(inputs, p) {
 		const found = problems(inputs[0], p);
 		return found.length > 0 ? { ok: false, problems: found } : { ok: true, outputs: [] };

@@ -3,6 +3,7 @@ import * as v from 'valibot';
 import { checkExpression, evaluate, ExprOverflowError } from './expr';
 import { columnIndex, withColumn } from './schema-util';
 import type { NodeDefinition } from './types';
+import { passThrough } from './used-columns';
 
 const params = v.object({
 	column: v.optional(
@@ -36,6 +37,14 @@ export const derive: NodeDefinition<Params> = {
 		if (!checked.ok)
 			return { ok: false, problems: checked.errors.map((e) => ({ ...e, param: 'expression' })) };
 		return { ok: true, outputs: [withColumn(input, p.column, checked.outputColumnType)] };
+	},
+	usedColumns([input], p, [used]) {
+		const checked = checkExpression(p.expression, input);
+		if (!checked.ok || used === null) return [null];
+		// The column it writes comes from the expression, not from the input.
+		const rest = new Set(used);
+		rest.delete(p.column);
+		return [passThrough(rest, checked.columns)];
 	},
 	step({ params: p, inputSchema }) {
 		const checked = checkExpression(p.expression, inputSchema);

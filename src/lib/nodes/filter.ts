@@ -2,6 +2,7 @@
 import * as v from 'valibot';
 import { checkExpression, evaluateFilter, type CompiledExpr } from './expr';
 import type { NodeDefinition } from './types';
+import { passThrough } from './used-columns';
 
 const params = v.object({ expression: v.optional(v.string(), 'true') });
 type Params = v.InferOutput<typeof params>;
@@ -46,6 +47,10 @@ export const filter: NodeDefinition<Params> = {
 			};
 		}
 		return { ok: true, outputs: [input] };
+	},
+	usedColumns([input], p, [used]) {
+		const checked = checkExpression(p.expression, input);
+		return [checked.ok ? passThrough(used, checked.columns) : null];
 	},
 	step({ params: p, inputSchema }) {
 		const checked = checkExpression(p.expression, inputSchema);

@@ -54,6 +54,9 @@ export const groupBy: NodeDefinition<GroupByParams> = {
 		const planned = planGroupBy(input, p);
 		return planned.ok ? { ok: true, outputs: [planned.plan.output] } : planned;
 	},
+	usedColumns: (_inputs, p) => [
+		new Set([...p.keys, ...p.aggregates.flatMap((a) => (a.column === undefined ? [] : [a.column]))])
+	],
 	partialSchema(input, p) {
 		const planned = planGroupBy(input, p);
 		if (!planned.ok) throw new Error(planned.problems[0].message);

@@ -106,6 +106,23 @@ export const join: NodeDefinition<Params> = {
 		p.on.length === 0
 			? `${p.type} join (no keys)`
 			: `${p.type} join on ${p.on.map((k) => (k.left === k.right ? k.left : `${k.left} = ${k.right}`)).join(', ')}`,
+	usedColumns([left, right], p, [used]) {
+		if (used === null) return [null, null];
+		const leftNames = new Set(left.names);
+		const l = new Set(p.on.map((k) => k.left));
+		const r = new Set(p.on.map((k) => k.right));
+		for (const name of right.names) {
+			if (!leftNames.has(name)) {
+				if (used.has(name)) r.add(name);
+			} else if (used.has(p.rightPrefix + name)) {
+				// Read as `right_<name>` only while the left has a `<name>`: keep the left's too.
+				r.add(name);
+				l.add(name);
+			}
+		}
+		for (const name of left.names) if (used.has(name)) l.add(name);
+		return [l, r];
+	},
 	inferSchema([left, right], p) {
 		const inferred = joinSchema(left, right, p);
 		return inferred.ok ? { ok: true, outputs: [inferred.schema] } : inferred;

@@ -8,6 +8,7 @@ import * as v from 'valibot';
 import type { Kernel, KernelSetup } from '../runtime/scheduler/kernel';
 import { gatherInto, liveUtf8Bytes } from './kernels/gather';
 import type { NodeDefinition } from './types';
+import { passThrough } from './used-columns';
 
 const count = (what: string) =>
 	v.pipe(
@@ -76,5 +77,6 @@ export const limit: NodeDefinition<Params> = {
 		`${p.rows.toLocaleString('en-US')} rows` +
 		(p.offset ? ` after ${p.offset.toLocaleString('en-US')}` : ''),
 	inferSchema: ([input]) => ({ ok: true, outputs: [input] }),
+	usedColumns: (_inputs, _p, [used]) => [passThrough(used, [])],
 	kernel: limitKernel
 };

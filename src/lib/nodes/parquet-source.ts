@@ -45,6 +45,9 @@ export const parquetSource: NodeDefinition<ParquetSourceParams> = {
 		}
 	],
 	traits: { stateless: false, blocking: false, partitionable: true },
+	// The kernel reads the columns of its stage's schema: the compiler leaves out those no node
+	// downstream reads, and their bytes are never fetched.
+	readsGivenColumns: true,
 	summary: (p) => {
 		const source = p.source.trim();
 		if (source === '') return 'no source yet';

@@ -2,6 +2,7 @@
 import * as v from 'valibot';
 import { columnIndex } from './schema-util';
 import type { NodeDefinition } from './types';
+import { passThrough } from './used-columns';
 
 const params = v.object({
 	/** Columns to keep, in output order; `old as new` renames. Empty keeps all. */
@@ -65,6 +66,11 @@ export const select: NodeDefinition<Params> = {
 				}
 			]
 		};
+	},
+	usedColumns(_inputs, p, [used]) {
+		if (p.columns.length === 0) return [passThrough(used, [])];
+		const picks = parsePicks(p.columns);
+		return [new Set(picks.filter((k) => used === null || used.has(k.to)).map((k) => k.from))];
 	},
 	step({ params: p, inputSchema }) {
 		if (p.columns.length === 0) return (batch) => batch;

@@ -11,6 +11,7 @@ import * as v from 'valibot';
 import type { Kernel, KernelContext, KernelSetup } from '../runtime/scheduler/kernel';
 import { gatherInto, liveUtf8Bytes } from './kernels/gather';
 import type { NodeDefinition } from './types';
+import { passThrough } from './used-columns';
 
 const SLICE_MS = 25;
 export const SLOW_MAX_MS = 10_000;
@@ -101,5 +102,6 @@ export const slow: NodeDefinition<Params> = {
 	traits: { stateless: false, blocking: false, partitionable: false, debug: true },
 	summary: (p) => `sleeps ${p.msPerBatch.toLocaleString('en-US')} ms per batch`,
 	inferSchema: ([input]) => ({ ok: true, outputs: [input] }),
+	usedColumns: (_inputs, _p, [used]) => [passThrough(used, [])],
 	kernel: slowKernel
 };

@@ -12,6 +12,7 @@ import { sortedPermutation } from './kernels/sort-radix';
 import { frameByteLimit, SortedEmitter } from './kernels/sort-emit';
 import { sortMessages } from './kernels/sort-messages';
 import type { NodeDefinition, NodeProblem } from './types';
+import { passThrough } from './used-columns';
 
 export const sortKey = v.object({
 	column: v.string(),
@@ -111,5 +112,11 @@ export const sort: NodeDefinition<Params> = {
 		const problems = sortKeyProblems(input, p.by);
 		return problems.length ? { ok: false, problems } : { ok: true, outputs: [input] };
 	},
+	usedColumns: (_inputs, p, [used]) => [
+		passThrough(
+			used,
+			p.by.map((k) => k.column)
+		)
+	],
 	kernel: sortKernel
 };

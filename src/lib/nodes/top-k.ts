@@ -18,6 +18,7 @@ import { frameByteLimit, SortedEmitter } from './kernels/sort-emit';
 import { sortMessages } from './kernels/sort-messages';
 import { sortKeyProblems, sortKeys, sortKeySummary } from './sort';
 import type { NodeDefinition } from './types';
+import { passThrough } from './used-columns';
 
 const params = v.object({
 	k: v.optional(
@@ -133,6 +134,12 @@ export const topK: NodeDefinition<Params> = {
 		const problems = sortKeyProblems(input, p.by);
 		return problems.length ? { ok: false, problems } : { ok: true, outputs: [input] };
 	},
+	usedColumns: (_inputs, p, [used]) => [
+		passThrough(
+			used,
+			p.by.map((k) => k.column)
+		)
+	],
 	kernel: topKKernel,
 	acceptsSelection: true,
 	mergeKernel: 'top-k:merge',

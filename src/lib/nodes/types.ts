@@ -8,6 +8,7 @@ import type * as v from 'valibot';
 import type { BatchView, ColumnType } from '../runtime/contracts';
 import type { FrameSchema } from '../runtime/batch/types';
 import type { KernelFactory } from '../runtime/scheduler/kernel';
+import type { ColumnUse } from './used-columns';
 
 export type Category = 'source' | 'transform' | 'sink';
 
@@ -126,6 +127,19 @@ export interface NodeDefinition<P = any> {
 	partialSchema?(input: FrameSchema, params: P): FrameSchema;
 	/** Sinks and terminal kinds that read `InputBatch.selection` can be fused after a chain. */
 	acceptsSelection?: boolean;
+	/**
+	 * The input columns this node reads, per input port, given the columns of each output port
+	 * that the nodes downstream read (null: every one). Absent, or null for a port: every column
+	 * of it. Return a set only when the node finds its input columns by name (its output must not
+	 * depend on columns it leaves out): the compiler then gives the sources upstream only the
+	 * columns some node reads (compiler/projection.ts).
+	 */
+	usedColumns?(inputs: FrameSchema[], params: P, used: readonly ColumnUse[]): ColumnUse[];
+	/**
+	 * Sources whose kernel reads only the columns of the output schema its stage is given: the
+	 * compiler may give it fewer columns than it declares (those no node downstream reads).
+	 */
+	readsGivenColumns?: boolean;
 	/** More kernels the kind needs (e.g. its merge stage), keyed by kernel name. */
 	extraKernels?: Readonly<Record<string, KernelFactory>>;
 }
