@@ -4,7 +4,7 @@
 import { availableParallelism } from 'node:os';
 import { compile, DEFAULT_COMPILE_OPTIONS } from '../lib/compiler/index';
 import { startPipeline, type StartedPipeline } from '../lib/compiler/execute';
-import { reportDetail } from '../lib/nodes/formats/source-report-text';
+import { onlyNotes, reportDetail } from '../lib/nodes/formats/source-report-text';
 import type { CompiledPlan, CompileOptions } from '../lib/compiler/physical';
 import { frameBytes } from '../lib/runtime/batch/layout';
 import type { PipelineDocument } from '../lib/graph/document';
@@ -231,8 +231,9 @@ export async function runCommand(options: CliOptions, io: CliIo): Promise<number
 				for (const [id, report] of outcome.reports) {
 					if (!report) continue;
 					const name = compiled.logical?.byId.get(id)?.name ?? id;
+					const label = onlyNotes(report) ? 'note' : 'warning';
 					reportDetail(report).forEach((line, i) =>
-						io.err(i === 0 ? `warning: ${name}: ${line}` : `  ${line}`)
+						io.err(i === 0 ? `${label}: ${name}: ${line}` : `  ${line}`)
 					);
 				}
 				if (options.outFile !== undefined && out !== null) {

@@ -1,6 +1,7 @@
 // `explain(plan)`: the physical plan as text — stages, where they run, what they fuse, how
 // they connect and how deep each ring is.
 import type { CompiledPlan } from './physical';
+import { conditionText } from '../nodes/row-conditions';
 
 export function explain(plan: CompiledPlan): string {
 	const lines: string[] = [];
@@ -17,6 +18,10 @@ export function explain(plan: CompiledPlan): string {
 		lines.push(
 			`  stage ${i}: ${s.name}${instance} — kernel ${s.kernel}, worker ${s.worker}${fused}`
 		);
+		if (origin.conditions)
+			lines.push(
+				`    skips row groups whose statistics rule out: ${origin.conditions.map(conditionText).join(' and ')}`
+			);
 		const schema = s.outputSchemas[0];
 		if (schema) {
 			lines.push(`    out: ${schema.names.map((n, c) => `${n}: ${schema.types[c]}`).join(', ')}`);

@@ -6,6 +6,7 @@ import { explain } from './explain';
 import { buildLogicalPlan, NO_DATASETS, type LogicalPlan } from './logical';
 import { buildPhysicalPlan, type CompiledPlan, type CompileOptions } from './physical';
 import { pushProjection } from './projection';
+import { pushConditions } from './conditions';
 
 export { explain } from './explain';
 export type { CompiledPlan, CompileOptions } from './physical';
@@ -31,8 +32,9 @@ export function compile(
 ): CompileResult {
 	const { plan: logical, diagnostics } = buildLogicalPlan(doc, ctx);
 	if (!logical || hasErrors(diagnostics)) return { logical, plan: null, diagnostics, explain: '' };
-	// Sources read only the columns used downstream; `logical` keeps the declared schemas.
-	const plan = buildPhysicalPlan(pushProjection(logical), {
+	// Sources read only the columns used downstream, and skip what the filters below them would
+	// drop where they can; `logical` keeps the declared schemas and params.
+	const plan = buildPhysicalPlan(pushConditions(pushProjection(logical)), {
 		...DEFAULT_COMPILE_OPTIONS,
 		...options
 	});

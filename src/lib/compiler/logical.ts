@@ -15,6 +15,7 @@ import { topologicalOrder } from '../graph/topo';
 import type { FrameSchema } from '../runtime/batch/types';
 import { kindLookup, nodeKind, parseParams } from '../nodes/catalogue';
 import type { InferContext, NodeDefinition } from '../nodes/types';
+import type { ColumnCondition } from '../nodes/row-conditions';
 
 export interface LogicalNode {
 	id: string;
@@ -29,6 +30,8 @@ export interface LogicalNode {
 	inputEdges: PipelineEdge[];
 	/** Outgoing edges per output port. */
 	outputEdges: PipelineEdge[][];
+	/** Sources: the conditions of the filters below it, given to its kernel (conditions.ts). */
+	conditions?: ColumnCondition[];
 }
 
 export interface LogicalPlan {

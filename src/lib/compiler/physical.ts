@@ -22,6 +22,7 @@ import type { PhysicalPlan, PhysicalRing, PhysicalStage } from '../runtime/sched
 import { KERNEL_PREFIX } from '../nodes/catalogue';
 import type { ChainParams, ChainStepSpec } from '../nodes/kernels/chain';
 import type { LogicalNode, LogicalPlan } from './logical';
+import type { ColumnCondition } from '../nodes/row-conditions';
 
 export interface CompileOptions {
 	workers: number;
@@ -47,6 +48,8 @@ export interface StageOrigin {
 	nodes: string[];
 	/** Node whose result this stage returns (sinks), if any. */
 	sink: string | null;
+	/** Sources: the conditions it skips data by (explain prints them). */
+	conditions?: ColumnCondition[];
 }
 
 export interface CompiledPlan extends PhysicalPlan {
@@ -186,7 +189,12 @@ export function buildPhysicalPlan(logical: LogicalPlan, options: CompileOptions)
 			g.stages.push(stages.length);
 			stages.push(stage);
 			const sink = last.def.category === 'sink' ? last.id : null;
-			origins.push({ nodes: g.nodes.map((n) => n.id), sink });
+			const conditions = first.conditions;
+			origins.push({
+				nodes: g.nodes.map((n) => n.id),
+				sink,
+				...(conditions ? { conditions } : {})
+			});
 			if (sink && g.instances === 1) sinks.set(sink, stages.length - 1);
 		}
 		if (g.instances > 1 && g.terminal?.def.mergeKernel) {

@@ -21,6 +21,7 @@ import { civilFromDays, formatDate, formatTimestamp } from '../runtime/batch/val
 import { columnIndex } from './schema-util';
 import { COLUMN_TYPE_CHOICES, type NodeDefinition, type NodeProblem } from './types';
 import { passThrough } from './used-columns';
+import { sameColumns } from './row-conditions';
 
 const params = v.object({
 	casts: v.optional(
@@ -298,6 +299,12 @@ export const cast: NodeDefinition<Params> = {
 			p.casts.map((c) => c.column)
 		)
 	],
+	// Cast columns carry other values than the input's: conditions on them stay with the filter.
+	carriesRows: ([input], p) => {
+		const cast = sameColumns(input.names);
+		for (const c of p.casts) cast.delete(c.column);
+		return cast;
+	},
 	step({ params: p, inputSchema }) {
 		const specs: CastSpec[] = p.casts
 			.map((c) => {

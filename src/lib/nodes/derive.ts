@@ -4,6 +4,7 @@ import { checkExpression, evaluate, ExprOverflowError } from './expr';
 import { columnIndex, withColumn } from './schema-util';
 import type { NodeDefinition } from './types';
 import { passThrough } from './used-columns';
+import { sameColumns } from './row-conditions';
 
 const params = v.object({
 	column: v.optional(
@@ -46,6 +47,7 @@ export const derive: NodeDefinition<Params> = {
 		rest.delete(p.column);
 		return [passThrough(rest, checked.columns)];
 	},
+	carriesRows: ([input], p) => sameColumns(input.names, p.column),
 	step({ params: p, inputSchema }) {
 		const checked = checkExpression(p.expression, inputSchema);
 		if (!checked.ok) throw new Error(checked.errors[0].message);

@@ -3,6 +3,8 @@ import * as v from 'valibot';
 import { checkExpression, evaluateFilter, type CompiledExpr } from './expr';
 import type { NodeDefinition } from './types';
 import { passThrough } from './used-columns';
+import { sameColumns } from './row-conditions';
+import { columnConditions } from './expr/conditions';
 
 const params = v.object({ expression: v.optional(v.string(), 'true') });
 type Params = v.InferOutput<typeof params>;
@@ -52,6 +54,8 @@ export const filter: NodeDefinition<Params> = {
 		const checked = checkExpression(p.expression, input);
 		return [checked.ok ? passThrough(used, checked.columns) : null];
 	},
+	rowConditions: ([input], p) => columnConditions(p.expression, input),
+	carriesRows: ([input]) => sameColumns(input.names),
 	step({ params: p, inputSchema }) {
 		const checked = checkExpression(p.expression, inputSchema);
 		if (!checked.ok) throw new Error(checked.errors[0].message);

@@ -12,6 +12,7 @@
 import * as v from 'valibot';
 import type { KernelSetup } from '../runtime/scheduler/kernel';
 import type { NodeDefinition } from './types';
+import type { ColumnCondition } from './row-conditions';
 import { datasetOf, sourceField, sourceMessages } from './formats/source-param';
 import { parquetReadKernel } from './kernels/source-parquet';
 
@@ -22,6 +23,9 @@ const params = v.object({
 	columns: v.optional(v.array(v.string()), [])
 });
 export type ParquetSourceParams = v.InferOutput<typeof params>;
+
+/** What the kernel runs with: the params, and the conditions of the filters it feeds. */
+type RunParams = ParquetSourceParams & { where?: ColumnCondition[] };
 
 export const parquetSource: NodeDefinition<ParquetSourceParams> = {
 	kind: 'parquet',
@@ -48,6 +52,8 @@ export const parquetSource: NodeDefinition<ParquetSourceParams> = {
 	// The kernel reads the columns of its stage's schema: the compiler leaves out those no node
 	// downstream reads, and their bytes are never fetched.
 	readsGivenColumns: true,
+	// Row groups whose min/max statistics rule out a filter downstream are not read.
+	withConditions: (p, where): RunParams => ({ ...p, where }),
 	summary: (p) => {
 		const source = p.source.trim();
 		if (source === '') return 'no source yet';
@@ -75,11 +81,12 @@ export const parquetSource: NodeDefinition<ParquetSourceParams> = {
 		};
 	},
 	kernel: (setup: KernelSetup) => {
-		const p = setup.params as ParquetSourceParams;
+		const p = setup.params as RunParams;
 		const spec = {
 			source: p.source.trim(),
 			schema: setup.outputSchemas[0],
-			readsAll: p.columns.length === 0
+			readsAll: p.columns.length === 0,
+			where: p.where
 		};
 		return parquetReadKernel(spec, setup);
 	}

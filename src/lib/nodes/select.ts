@@ -3,6 +3,7 @@ import * as v from 'valibot';
 import { columnIndex } from './schema-util';
 import type { NodeDefinition } from './types';
 import { passThrough } from './used-columns';
+import { sameColumns } from './row-conditions';
 
 const params = v.object({
 	/** Columns to keep, in output order; `old as new` renames. Empty keeps all. */
@@ -72,6 +73,10 @@ export const select: NodeDefinition<Params> = {
 		const picks = parsePicks(p.columns);
 		return [new Set(picks.filter((k) => used === null || used.has(k.to)).map((k) => k.from))];
 	},
+	carriesRows: ([input], p) =>
+		p.columns.length === 0
+			? sameColumns(input.names)
+			: new Map(parsePicks(p.columns).map((k) => [k.to, k.from])),
 	step({ params: p, inputSchema }) {
 		if (p.columns.length === 0) return (batch) => batch;
 		const indices = parsePicks(p.columns).map((k) => columnIndex(inputSchema, k.from));

@@ -12,6 +12,7 @@ import type { Kernel, KernelContext, KernelSetup } from '../runtime/scheduler/ke
 import { gatherInto, liveUtf8Bytes } from './kernels/gather';
 import type { NodeDefinition } from './types';
 import { passThrough } from './used-columns';
+import { sameColumns } from './row-conditions';
 
 const SLICE_MS = 25;
 export const SLOW_MAX_MS = 10_000;
@@ -103,5 +104,6 @@ export const slow: NodeDefinition<Params> = {
 	summary: (p) => `sleeps ${p.msPerBatch.toLocaleString('en-US')} ms per batch`,
 	inferSchema: ([input]) => ({ ok: true, outputs: [input] }),
 	usedColumns: (_inputs, _p, [used]) => [passThrough(used, [])],
+	carriesRows: ([input]) => sameColumns(input.names),
 	kernel: slowKernel
 };

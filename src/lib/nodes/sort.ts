@@ -13,6 +13,7 @@ import { frameByteLimit, SortedEmitter } from './kernels/sort-emit';
 import { sortMessages } from './kernels/sort-messages';
 import type { NodeDefinition, NodeProblem } from './types';
 import { passThrough } from './used-columns';
+import { sameColumns } from './row-conditions';
 
 export const sortKey = v.object({
 	column: v.string(),
@@ -112,6 +113,7 @@ export const sort: NodeDefinition<Params> = {
 		const problems = sortKeyProblems(input, p.by);
 		return problems.length ? { ok: false, problems } : { ok: true, outputs: [input] };
 	},
+	carriesRows: ([input]) => sameColumns(input.names),
 	usedColumns: (_inputs, p, [used]) => [
 		passThrough(
 			used,

@@ -9,6 +9,7 @@ import type { BatchView, ColumnType } from '../runtime/contracts';
 import type { FrameSchema } from '../runtime/batch/types';
 import type { KernelFactory } from '../runtime/scheduler/kernel';
 import type { ColumnUse } from './used-columns';
+import type { ColumnCondition } from './row-conditions';
 
 export type Category = 'source' | 'transform' | 'sink';
 
@@ -140,6 +141,20 @@ export interface NodeDefinition<P = any> {
 	 * compiler may give it fewer columns than it declares (those no node downstream reads).
 	 */
 	readsGivenColumns?: boolean;
+	/** Filters: conditions every row they keep satisfies (nodes/row-conditions.ts). */
+	rowConditions?(inputs: FrameSchema[], params: P): ColumnCondition[];
+	/**
+	 * Nodes whose output rows are some of their input rows (any order): output column name ->
+	 * the input column whose values it carries unchanged. A filter downstream may then be tested
+	 * before this node (a source skipping what it would drop). Absent: rows are made, counted or
+	 * chosen by position or by a sample (limit, top-k, group-by, sample), so nothing passes.
+	 */
+	carriesRows?(inputs: FrameSchema[], params: P): ReadonlyMap<string, string>;
+	/**
+	 * Sources that can leave out rows a filter downstream would drop: the params their kernel
+	 * runs with, given the conditions every row that matters satisfies (compiler/conditions.ts).
+	 */
+	withConditions?(params: P, conditions: ColumnCondition[]): P;
 	/** More kernels the kind needs (e.g. its merge stage), keyed by kernel name. */
 	extraKernels?: Readonly<Record<string, KernelFactory>>;
 }

@@ -6,12 +6,12 @@
 // report all show this one structure, so their figures cannot disagree.
 //
 // Counts are of rows (a row with two bad values under 'null' counts once per reason), except
-// for 'dropped' (columns) and 'warning' (occurrences). Samples are the first few in input
+// for 'dropped' (columns), 'not-read' (Parquet row groups) and 'warning' (occurrences). Samples are the first few in input
 // order, so "line 7, line 12" is what the user sees first (every dropped column, up to 32, is
 // named). Plain data: structured-cloneable.
 
 /** What happened to the affected rows, columns or input. */
-export type SourceAction = 'skipped' | 'nulled' | 'truncated' | 'dropped' | 'warning';
+export type SourceAction = 'skipped' | 'nulled' | 'truncated' | 'dropped' | 'warning' | 'not-read';
 
 /** Why: a stable key per problem kind (shown through the message catalogue). */
 export type SourceReason =
@@ -22,7 +22,9 @@ export type SourceReason =
 	| 'too-long'
 	| 'bad-line'
 	| 'unsupported-column'
-	| 'empty-input';
+	| 'empty-input'
+	/** Row groups whose statistics rule out a filter downstream ('not-read': counts groups). */
+	| 'statistics';
 
 export interface SourceSample {
 	/** 1-based line where the record starts (CSV, NDJSON). */

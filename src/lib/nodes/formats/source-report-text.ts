@@ -11,7 +11,8 @@ const REASONS: Record<SourceIssue['reason'], string> = {
 	'too-long': 'record over the size limit',
 	'bad-line': 'line is not a JSON record',
 	'unsupported-column': 'type Sluice cannot read',
-	'empty-input': 'empty file'
+	'empty-input': 'empty file',
+	statistics: 'their min/max statistics rule out the filter'
 };
 
 function plural(n: number, word: string): string {
@@ -31,7 +32,14 @@ export function issueCount(issue: SourceIssue): string {
 			return `${plural(issue.count, 'column')} dropped`;
 		case 'warning':
 			return issue.samples[0]?.message ?? REASONS[issue.reason];
+		case 'not-read':
+			return `${plural(issue.count, 'row group')} not read`;
 	}
+}
+
+/** Whether a report says only what the source saved work on (row groups not read), no problem. */
+export function onlyNotes(report: SourceReport): boolean {
+	return report.issues.every((issue) => issue.action === 'not-read');
 }
 
 /** Where: "line 7, line 12 …" (… when there are more than the samples). */

@@ -45,6 +45,8 @@ import {
 	unreadableColumns
 } from '../parquet/parquet-types';
 import { rowGroupShare } from '../parquet/row-group-split';
+import { ruledOutBy } from '../parquet/row-group-stats';
+import { conditionText, type ColumnCondition } from '../row-conditions';
 import { SourceReportBuilder } from '../../runtime/source-report';
 import { sourceMessages } from '../formats/source-param';
 import { quoteUntrusted, untrusted } from '../formats/untrusted-text';
@@ -64,6 +66,11 @@ export interface ParquetReadSpec {
 	 * counted as dropped in its report. A chosen list leaves nothing out unasked.
 	 */
 	readsAll?: boolean;
+	/**
+	 * Conditions every row that matters satisfies (the filters downstream): a row group whose
+	 * statistics rule one out is not read, and the report counts it.
+	 */
+	where?: readonly ColumnCondition[];
 }
 
 /** Longest decoder text quoted into a message. */
@@ -154,6 +161,12 @@ async function fastColumn(
 	}
 }
 
+/** Where a row group's data starts in the file (its first column chunk). */
+function groupOffset(group: FileMetaData['row_groups'][number]): number | undefined {
+	const meta = group.columns[0]?.meta_data;
+	return meta ? chunkRange(meta)[0] : undefined;
+}
+
 /**
  * The batches of a Parquet source, decoded in this thread (the kernel, and bench/parquet-read):
  * those of the row groups `part` reads (parquet/row-group-split.ts).
@@ -194,6 +207,14 @@ export async function* parquetBatches(
 			const group = metadata.row_groups[g];
 			const groupStart = groupStarts[g];
 			const rows = Number(group.num_rows);
+			const out = spec.where ? ruledOutBy(group, spec.where, elements) : null;
+			if (out) {
+				opened.report.add('statistics', 'not-read', {
+					offset: groupOffset(group),
+					message: parquetMessages.groupSkipped(g, rows, untrusted(conditionText(out)))
+				});
+				continue;
+			}
 			const fast: (ColumnView | null)[] = [];
 			const slow: string[] = [];
 			for (let c = 0; c < schema.names.length; c++) {

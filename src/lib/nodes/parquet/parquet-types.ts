@@ -142,6 +142,9 @@ export const parquetMessages = {
 			'(nested, binary, interval and time columns are not supported)'
 		);
 	},
+	/** A row group not read: its statistics prove `condition` (already safe text) holds for no row. */
+	groupSkipped: (group: number, rows: number, condition: string) =>
+		`row group ${group} (${rows.toLocaleString('en-US')} rows): no row can have ${condition}, by its min/max statistics`,
 	/** The sample message of a column left out of the source's output. */
 	dropped: (column: UnreadableColumn) =>
 		`${unreadableText(column)}: Sluice cannot read this type, so the column is left out`
