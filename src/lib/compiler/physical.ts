@@ -3,7 +3,9 @@
 // Phases, in order:
 //   1. fusion (operator chaining): a run of stateless nodes, each the only consumer of the one
 //      before, becomes one 'chain' stage; a sink or partitionable terminal (e.g. a group-by)
-//      that reads selections and is the chain's only consumer joins it as its terminal;
+//      that reads selections and is the chain's only consumer joins it as its terminal. With
+//      several workers, a partitionable terminal that is the only consumer of a source that
+//      splits (e.g. Parquet → group-by) is a chain of no steps, so step 2 can split both;
 //   2. parallelism: a chain whose steps and terminal are all partitionable runs as P instances
 //      (P = workers). Its upstream feeds them round-robin, or, when the upstream is a
 //      partitionable source with no other consumer, the source runs as P instances too, one
@@ -71,6 +73,13 @@ export function buildPhysicalPlan(logical: LogicalPlan, options: CompileOptions)
 		if (n.outputEdges.length !== 1 || out.length !== 1) return null;
 		return logical.byId.get(out[0].to.node) ?? null;
 	};
+	/** A source that would run one instance per worker if its only consumer, `node`, were split. */
+	const splitsFor = (up: LogicalNode, node: LogicalNode): boolean =>
+		workers > 1 &&
+		up.def.inputs.length === 0 &&
+		up.def.traits.partitionable &&
+		(!up.def.splits || up.def.splits(up.params)) &&
+		onlyConsumer(up) === node;
 	for (const node of logical.nodes) {
 		const up =
 			node.inputEdges.length === 1 ? logical.byId.get(node.inputEdges[0].from.node)! : null;
@@ -92,10 +101,18 @@ export function buildPhysicalPlan(logical: LogicalPlan, options: CompileOptions)
 			groupOf.set(node.id, upGroup);
 			continue;
 		}
+		const splitTerminal =
+			up !== null &&
+			splitsFor(up, node) &&
+			node.def.kernel !== undefined &&
+			node.def.acceptsSelection === true &&
+			node.def.outputs.length <= 1 &&
+			node.def.traits.partitionable &&
+			node.def.mergeKernel !== undefined;
 		const group: Group = {
 			nodes: [node],
-			kind: node.def.step ? 'chain' : 'node',
-			terminal: null,
+			kind: node.def.step || splitTerminal ? 'chain' : 'node',
+			terminal: splitTerminal ? node : null,
 			instances: 1,
 			stages: [],
 			merge: null

@@ -113,10 +113,12 @@ describe('a Parquet source split between workers by row groups', () => {
 			]) as Answer;
 	}
 
-	async function sluice(source: string, threshold: number, workers: number): Promise<Ran> {
+	/** Parquet → filter `v > threshold` (none when null) → group-by → collect. */
+	async function sluice(source: string, threshold: number | null, workers: number): Promise<Ran> {
+		const filter = { id: 'keep', kind: 'filter', params: { expression: `v > ${threshold}` } };
 		const doc = line(
 			{ id: 'src', kind: 'parquet', params: { source } },
-			{ id: 'keep', kind: 'filter', params: { expression: `v > ${threshold}` } },
+			...(threshold === null ? [] : [filter]),
 			{
 				id: 'group',
 				kind: 'group-by',
@@ -194,6 +196,17 @@ describe('a Parquet source split between workers by row groups', () => {
 		expect(ran.sourceRows.every((n) => n >= 4000)).toBe(true);
 		const sizes = ran.sourceBytes.map(([, total]) => total);
 		expect(sizes.reduce((a, b) => a + b, 0)).toBe(statSync(join(dir, name)).size);
+	});
+
+	it('splits a group-by straight after the source too (no step between them)', async () => {
+		const name = await write(table(16_000, 40, 21), 2048);
+		const want = await duckdb(name, -1e9);
+		for (const workers of [2, 3]) {
+			const ran = await sluice(join(dir, name), null, workers);
+			expect(ran.answer, `${workers} workers`).toEqual(want);
+			expect(ran.sourceRows, `${workers} workers`).toHaveLength(workers);
+			for (const rows of ran.sourceRows) expect(rows).toBeGreaterThan(16_000 / workers / 2);
+		}
 	});
 
 	it('leaves the instances past the row groups empty, with the same answer', async () => {
