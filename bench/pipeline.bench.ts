@@ -33,6 +33,9 @@ import {
 	queryDoc
 } from './query-table';
 import { row, type BenchRow } from './row';
+import { TEST_KERNEL } from '../src/lib/runtime/scheduler/test-kernels';
+import { generator } from '../src/lib/nodes/generator';
+import { nodeKernelName } from '../src/lib/nodes/kernel-name';
 
 function time<T>(fn: () => T): { ms: number; value: T } {
 	const t0 = performance.now();
@@ -101,8 +104,8 @@ export async function run(args: string[]): Promise<BenchRow[]> {
 			);
 			if (!plan) throw new Error(diagnostics.map((d) => d.message).join('; '));
 			for (const stage of plan.stages) {
-				if (stage.kernel === 'node:generator') {
-					stage.kernel = 'test.frames';
+				if (stage.kernel === nodeKernelName(generator, 'run')) {
+					stage.kernel = TEST_KERNEL.frames;
 					stage.params = { blocks };
 				}
 			}

@@ -5,6 +5,8 @@ import type { WorkerPool } from '../runtime/scheduler/worker-pool';
 import type { TableResult } from '../nodes/table';
 import { compile } from './index';
 import { startPipeline } from './execute';
+import { generator } from '../nodes/generator';
+import { CHAIN_KERNEL, nodeKernelName } from '../nodes/kernel-name';
 
 function doc(filterExpr: string): PipelineDocument {
 	return {
@@ -39,7 +41,10 @@ describe('compiling and running a document', () => {
 
 	it('fuses filter, derive and the table sink into one stage after the source', () => {
 		const { plan, explain } = compile(doc('value > 0.5'), { workers: 1 });
-		expect(plan!.stages.map((s) => s.kernel)).toEqual(['node:generator', 'chain']);
+		expect(plan!.stages.map((s) => s.kernel)).toEqual([
+			nodeKernelName(generator, 'run'),
+			CHAIN_KERNEL
+		]);
 		expect(explain).toContain('fused: 3 nodes');
 	});
 

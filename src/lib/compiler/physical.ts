@@ -21,7 +21,7 @@
 // first knows it must buffer the others meanwhile.
 import type { FrameSchema } from '../runtime/batch/types';
 import type { PhysicalPlan, PhysicalRing, PhysicalStage } from '../runtime/scheduler/run';
-import { KERNEL_PREFIX } from '../nodes/catalogue';
+import { CHAIN_KERNEL, nodeKernelName } from '../nodes/kernel-name';
 import type { ChainParams, ChainStepSpec } from '../nodes/kernels/chain';
 import type { LogicalNode, LogicalPlan } from './logical';
 import type { ColumnCondition } from '../nodes/row-conditions';
@@ -108,7 +108,7 @@ export function buildPhysicalPlan(logical: LogicalPlan, options: CompileOptions)
 			node.def.acceptsSelection === true &&
 			node.def.outputs.length <= 1 &&
 			node.def.traits.partitionable &&
-			node.def.mergeKernel !== undefined;
+			node.def.partitioned !== undefined;
 		const group: Group = {
 			nodes: [node],
 			kind: node.def.step || splitTerminal ? 'chain' : 'node',
@@ -125,7 +125,7 @@ export function buildPhysicalPlan(logical: LogicalPlan, options: CompileOptions)
 	const partitionable = (g: Group) =>
 		g.kind === 'chain' &&
 		g.nodes.every((n) => n.def.traits.partitionable) &&
-		(!g.terminal || g.terminal.def.mergeKernel !== undefined);
+		(!g.terminal || g.terminal.def.partitioned !== undefined);
 	for (const g of groups) {
 		if (workers > 1 && partitionable(g)) g.instances = workers;
 	}
@@ -166,7 +166,7 @@ export function buildPhysicalPlan(logical: LogicalPlan, options: CompileOptions)
 					})),
 					terminal: g.terminal
 						? {
-								kernel: KERNEL_PREFIX + g.terminal.def.kind,
+								kernel: nodeKernelName(g.terminal.def, g.instances > 1 ? 'partial' : 'run'),
 								name: g.terminal.name,
 								params: g.terminal.params,
 								outputSchemas:
@@ -174,11 +174,9 @@ export function buildPhysicalPlan(logical: LogicalPlan, options: CompileOptions)
 							}
 						: null
 				};
-				if (g.terminal && g.instances > 1)
-					params.terminal!.kernel = g.terminal.def.kind + ':partial';
 				stage = {
 					name: stageName,
-					kernel: 'chain',
+					kernel: CHAIN_KERNEL,
 					params,
 					inputSchemas: [first.inputSchemas[0]],
 					outputSchemas: g.terminal
@@ -193,7 +191,7 @@ export function buildPhysicalPlan(logical: LogicalPlan, options: CompileOptions)
 			} else {
 				stage = {
 					name: first.name,
-					kernel: KERNEL_PREFIX + first.def.kind,
+					kernel: nodeKernelName(first.def, 'run'),
 					params: first.params,
 					inputSchemas: first.inputSchemas,
 					outputSchemas: first.outputSchemas,
@@ -214,11 +212,11 @@ export function buildPhysicalPlan(logical: LogicalPlan, options: CompileOptions)
 			});
 			if (sink && g.instances === 1) sinks.set(sink, stages.length - 1);
 		}
-		if (g.instances > 1 && g.terminal?.def.mergeKernel) {
+		if (g.instances > 1 && g.terminal?.def.partitioned) {
 			g.merge = stages.length;
 			stages.push({
 				name: `${g.terminal.name} (merge)`,
-				kernel: g.terminal.def.mergeKernel,
+				kernel: nodeKernelName(g.terminal.def, 'merge'),
 				params: g.terminal.params,
 				inputSchemas: partialSchemas(g.terminal),
 				outputSchemas: g.terminal.outputSchemas,

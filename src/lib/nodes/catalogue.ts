@@ -2,7 +2,12 @@
 // file and adding it to NODE_KINDS; a kind listed twice is refused at startup.
 import * as v from 'valibot';
 import type { KindInfo, KindLookup } from '../graph/diagnostics';
-import type { KernelTable } from '../runtime/scheduler/kernel';
+import {
+	kernelTable,
+	type KernelFactory,
+	type KernelName,
+	type KernelTable
+} from '../runtime/scheduler/kernel';
 import { chart } from './chart';
 import { arrowSource } from './arrow-source';
 import { collect } from './collect';
@@ -17,6 +22,7 @@ import { jsonSource } from './json-source';
 import { limit } from './limit';
 import { parquetSource } from './parquet-source';
 import { chainKernelFactory, type ChainStepSpec } from './kernels/chain';
+import { CHAIN_KERNEL, nodeKernelName } from './kernel-name';
 import { sampleDataset } from './sample-dataset';
 import { sample } from './sample';
 import { select } from './select';
@@ -104,8 +110,6 @@ export const kindLookup: KindLookup = Object.assign(
 	{ kinds: () => [...BY_KIND.keys()] }
 );
 
-export const KERNEL_PREFIX = 'node:';
-
 /** A step needs no datasets: only sources read them. */
 const NO_DATASETS: InferContext = { datasetSchema: () => undefined };
 
@@ -121,16 +125,13 @@ function makeStep(spec: ChainStepSpec, inputSchema: FrameSchema) {
 
 /** Kernels of every node kind, for the worker's kernel table. */
 export function nodeKernels(): KernelTable {
-	const table: Record<string, NonNullable<NodeDefinition['kernel']>> = {
-		chain: chainKernelFactory(makeStep)
-	};
+	const entries: [KernelName, KernelFactory][] = [[CHAIN_KERNEL, chainKernelFactory(makeStep)]];
 	for (const def of NODE_KINDS) {
-		if (def.kernel) table[KERNEL_PREFIX + def.kind] = def.kernel;
-		for (const [key, factory] of Object.entries(def.extraKernels ?? {})) {
-			if (key in table)
-				throw new TypeError(`kernel '${key}' of node kind '${def.kind}' is defined twice`);
-			table[key] = factory;
+		if (def.kernel) entries.push([nodeKernelName(def, 'run'), def.kernel]);
+		if (def.partitioned) {
+			entries.push([nodeKernelName(def, 'partial'), def.partitioned.partial]);
+			entries.push([nodeKernelName(def, 'merge'), def.partitioned.merge]);
 		}
 	}
-	return table;
+	return kernelTable(entries);
 }

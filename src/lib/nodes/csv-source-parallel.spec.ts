@@ -13,6 +13,8 @@ import { mulberry32 } from '../runtime/testing/prng';
 import { DatasetRegistry, datasetRef } from './datasets';
 import { SPLIT_SAMPLE_BYTES } from './kernels/source-range';
 import { collected, columnValues, pipeline } from './pipeline-fixtures.spec-support';
+import { csvSource } from './csv-source';
+import { nodeKernelName } from './kernel-name';
 
 interface Row {
 	id: number;
@@ -111,7 +113,7 @@ async function runCsv(
 	const stages = started.compiled.plan?.stages ?? [];
 	const snapshot = started.run?.metrics.snapshot();
 	const sourceRows = stages.flatMap((s, i) =>
-		s.kernel === 'node:csv' ? [snapshot?.stages[i].rowsOut ?? -1] : []
+		s.kernel === nodeKernelName(csvSource, 'run') ? [snapshot?.stages[i].rowsOut ?? -1] : []
 	);
 	return { outcome, sourceRows };
 }

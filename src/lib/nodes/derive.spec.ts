@@ -14,6 +14,7 @@ import {
 	results,
 	type NodeSpec
 } from './pipeline-fixtures.spec-support';
+import { CHAIN_KERNEL } from './kernel-name';
 
 const ROWS = 50;
 const source: NodeSpec = {
@@ -51,7 +52,7 @@ describe('a long chain of derives', () => {
 			workers: 1
 		});
 		expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-		const stage = plan!.stages.find((s) => s.kernel === 'chain')!;
+		const stage = plan!.stages.find((s) => s.kernel === CHAIN_KERNEL)!;
 		const params = stage.params as ChainParams;
 		expect(params.steps).toHaveLength(count);
 		// What crosses to the worker: about 100 characters a step. With a schema per step it

@@ -14,7 +14,8 @@ import { mulberry32 } from '../runtime/testing/prng';
 import { generator, generatorSchema } from './generator';
 import { groupBy } from './group-by';
 import type { AggregateParam } from './kernels/group-plan';
-import type { Cell, TableResult } from './table';
+import { table as tableSink, type Cell, type TableResult } from './table';
+import { CHAIN_KERNEL, nodeKernelName } from './kernel-name';
 
 type Value = number | bigint | boolean | string | null;
 
@@ -24,7 +25,7 @@ function generate(raw: Record<string, unknown>): { schema: FrameSchema; rows: Va
 	const schema = generatorSchema(p);
 	const kernel = generator.kernel!({
 		params: p,
-		kernels: {},
+		kernels: new Map(),
 		budgetBytes: 1 << 30,
 		stageName: 'gen',
 		inputSchemas: [],
@@ -222,15 +223,16 @@ describe('group-by', () => {
 	it('splits a partial and merge over 2 and 3 instances and gives what one instance gives', async () => {
 		const d = doc(gen, ['k', 's'], EVERY_OP, PASS);
 		const { plan } = compile(d, { workers: 3 });
+		const source = nodeKernelName(generator, 'run');
 		expect(plan!.stages.map((s) => s.kernel)).toEqual([
-			'node:generator',
-			'node:generator',
-			'node:generator',
-			'chain',
-			'chain',
-			'chain',
-			'group-by:merge',
-			'node:table'
+			source,
+			source,
+			source,
+			CHAIN_KERNEL,
+			CHAIN_KERNEL,
+			CHAIN_KERNEL,
+			nodeKernelName(groupBy, 'merge'),
+			nodeKernelName(tableSink, 'run')
 		]);
 		const one = await run(d, 1);
 		for (const workers of [2, 3])

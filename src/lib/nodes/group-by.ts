@@ -64,9 +64,5 @@ export const groupBy: NodeDefinition<GroupByParams> = {
 	},
 	acceptsSelection: true,
 	kernel: groupKernel('final'),
-	mergeKernel: 'group-by:merge',
-	extraKernels: {
-		'group-by:partial': groupKernel('partial'),
-		'group-by:merge': groupKernel('merge')
-	}
+	partitioned: { partial: groupKernel('partial'), merge: groupKernel('merge') }
 };

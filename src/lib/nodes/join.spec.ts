@@ -6,6 +6,8 @@ import { createNodeWorkerPool } from '../runtime/scheduler/node-pool';
 import type { WorkerPool } from '../runtime/scheduler/worker-pool';
 import { firstDifference, pipeline, referenceJoin, type NodeSpec } from './kernels/sort-fixtures';
 import type { TableResult } from './table';
+import { join as joinNode } from './join';
+import { nodeKernelName } from './kernel-name';
 
 const LEFT_COLUMNS = [
 	{ name: 'id', type: 'int' },
@@ -255,7 +257,7 @@ describe('join', () => {
 	it('marks a join whose inputs share an upstream node, and only such a join', () => {
 		const stageOf = (doc: PipelineDocument) => {
 			const { plan } = compile(doc, { workers: 2 });
-			return plan!.stages.find((s) => s.kernel === 'node:join')!;
+			return plan!.stages.find((s) => s.kernel === nodeKernelName(joinNode, 'run'))!;
 		};
 		const on = [{ left: 'id', right: 'id' }];
 		const columns = LEFT_COLUMNS.slice(0, 2);
@@ -295,7 +297,7 @@ describe('join', () => {
 		const { plan } = compile(joinDoc({ type: 'inner', on: [{ left: 'k', right: 'k' }] }), {
 			workers: 2
 		});
-		const stage = plan!.stages.findIndex((s) => s.kernel === 'node:join');
+		const stage = plan!.stages.findIndex((s) => s.kernel === nodeKernelName(joinNode, 'run'));
 		const into = plan!.rings.filter((r) => r.to.stage === stage);
 		const from = (port: number) => plan!.stages[into.find((r) => r.to.port === port)!.from.stage];
 		expect(into.length).toBe(2);

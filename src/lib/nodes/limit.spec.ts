@@ -93,7 +93,7 @@ describe('limit', () => {
 	it('forwards batches inside the window zero copy and copies only the batches it cuts', () => {
 		const kernel = limit.kernel!({
 			params: { rows: 2300, offset: 500 },
-			kernels: {},
+			kernels: new Map(),
 			budgetBytes: 0,
 			stageName: 'lim',
 			inputSchemas: [{ names: ['x'], types: ['int32'] }],
@@ -143,7 +143,7 @@ describe('limit', () => {
 		const make = (rows: number, offset: number) =>
 			limit.kernel!({
 				params: { rows, offset },
-				kernels: {},
+				kernels: new Map(),
 				budgetBytes: 0,
 				stageName: 'lim',
 				inputSchemas: [{ names: ['x'], types: ['int32'] }],

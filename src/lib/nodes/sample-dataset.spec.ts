@@ -6,6 +6,8 @@ import type { WorkerPool } from '../runtime/scheduler/worker-pool';
 import { inferCsvSchema } from './csv';
 import { CITIES_SCHEMA } from './datasets';
 import { collected, columnValues, line, pipeline, run } from './pipeline-fixtures.spec-support';
+import { nodeKernelName } from './kernel-name';
+import { sampleDataset } from './sample-dataset';
 
 const TAXI_ROWS = 40_000;
 
@@ -29,7 +31,9 @@ function taxiDoc() {
 async function taxiTable(pool: WorkerPool, workers: number): Promise<Table> {
 	const outcome = await run(taxiDoc(), pool, { workers, batchRows: 3000 });
 	if (outcome.status !== 'done') expect.fail(`taxi run ended ${JSON.stringify(outcome)}`);
-	const sources = outcome.compiled.plan!.stages.filter((s) => s.kernel === 'node:sample-dataset');
+	const sources = outcome.compiled.plan!.stages.filter(
+		(s) => s.kernel === nodeKernelName(sampleDataset, 'run')
+	);
 	expect(sources).toHaveLength(workers);
 	return collected(outcome.results.get('out'));
 }

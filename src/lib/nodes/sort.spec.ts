@@ -13,6 +13,7 @@ import {
 	type RefKey
 } from './kernels/sort-fixtures';
 import type { TableResult } from './table';
+import { CHAIN_KERNEL } from './kernel-name';
 
 const ROWS = 20_000;
 const SEED = 11;
@@ -120,7 +121,7 @@ describe('sort', () => {
 			]
 		);
 		expect(
-			compile(doc, { workers: 2 }).plan!.stages.filter((s) => s.kernel === 'chain').length
+			compile(doc, { workers: 2 }).plan!.stages.filter((s) => s.kernel === CHAIN_KERNEL).length
 		).toBe(2);
 		const result = await table(doc, 2);
 		const expected = input.rows.filter((r) => r[2] !== null && (r[2] as number) > 0);

@@ -14,6 +14,8 @@ import {
 	type RefKey
 } from './kernels/sort-fixtures';
 import type { TableResult } from './table';
+import { CHAIN_KERNEL, nodeKernelName } from './kernel-name';
+import { topK } from './top-k';
 
 const ROWS = 30_000;
 const SEED = 23;
@@ -96,11 +98,11 @@ describe('top-k', () => {
 
 	it('runs one partial top-k per worker and merges them', () => {
 		const { plan } = compile(topKDoc(10, TOTAL), { workers: 3 });
-		const chains = plan!.stages.filter((s) => s.kernel === 'chain');
+		const chains = plan!.stages.filter((s) => s.kernel === CHAIN_KERNEL);
 		expect(chains.length).toBe(3);
 		for (const s of chains)
-			expect((s.params as ChainParams).terminal?.kernel).toBe('top-k:partial');
-		expect(plan!.stages.filter((s) => s.kernel === 'top-k:merge').length).toBe(1);
+			expect((s.params as ChainParams).terminal?.kernel).toBe(nodeKernelName(topK, 'partial'));
+		expect(plan!.stages.filter((s) => s.kernel === nodeKernelName(topK, 'merge')).length).toBe(1);
 	});
 
 	it('keeps only the rows a fused filter selected', async () => {

@@ -6,8 +6,8 @@
 // it cannot be in the result and is skipped with one comparison, so a large input costs about
 // one comparison a row. Ties keep arrival order (stable), as the sort kind does.
 //
-// Partitionable: each instance keeps its own top k ('top-k:partial', same schema as the input)
-// and a merge stage ('top-k:merge') keeps the top k of those. Across instances arrival order is
+// Partitionable: each instance keeps its own top k (its `partial` kernel, same schema as the
+// input) and a merge stage keeps the top k of those. Across instances arrival order is
 // not preserved, so rows that tie on every key may come from any instance.
 import * as v from 'valibot';
 import type { Kernel, KernelSetup } from '../runtime/scheduler/kernel';
@@ -142,7 +142,6 @@ export const topK: NodeDefinition<Params> = {
 	],
 	kernel: topKKernel,
 	acceptsSelection: true,
-	mergeKernel: 'top-k:merge',
 	partialSchema: (input) => input,
-	extraKernels: { 'top-k:partial': topKKernel, 'top-k:merge': topKKernel }
+	partitioned: { partial: topKKernel, merge: topKKernel }
 };

@@ -114,17 +114,19 @@ export interface NodeDefinition<P = any> {
 	 */
 	stepRowBytes?: (params: P) => number;
 	/**
-	 * Partitionable kinds: the kernel key of the merge stage that combines the partial
-	 * results of several instances (e.g. group-by partial -> final). Its params are the same.
+	 * Partitionable terminals (group-by, top-k): the kernels of a parallel run. Each of several
+	 * instances runs `partial` on its share of the input; one `merge` stage (same params)
+	 * combines their outputs. Without them the kind runs as one instance. Their names in the
+	 * kernel table come from nodes/kernel-name.ts.
 	 */
-	mergeKernel?: string;
+	partitioned?: { partial: KernelFactory; merge: KernelFactory };
 	/**
 	 * Partitionable sources: whether these params really split the data between instances
 	 * (default true). A source that would leave instances idle is better read once and dealt
 	 * round-robin to the next stage's instances.
 	 */
 	splits?(params: P): boolean;
-	/** Partitionable terminals: schema of what each instance's `<kind>:partial` kernel emits. */
+	/** Partitionable terminals: schema of what each instance's `partial` kernel emits. */
 	partialSchema?(input: FrameSchema, params: P): FrameSchema;
 	/** Sinks and terminal kinds that read `InputBatch.selection` can be fused after a chain. */
 	acceptsSelection?: boolean;
@@ -155,8 +157,6 @@ export interface NodeDefinition<P = any> {
 	 * runs with, given the conditions every row that matters satisfies (compiler/conditions.ts).
 	 */
 	withConditions?(params: P, conditions: ColumnCondition[]): P;
-	/** More kernels the kind needs (e.g. its merge stage), keyed by kernel name. */
-	extraKernels?: Readonly<Record<string, KernelFactory>>;
 }
 
 /** Column types offered by cast and the generator, in menu order. */

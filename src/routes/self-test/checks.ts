@@ -18,6 +18,7 @@ import type { PhysicalPlan, RunOptions, RunOutcome } from '$lib/runtime/schedule
 import type { WorkerPool } from '$lib/runtime/scheduler/worker-pool';
 import { frameCheck } from './frame-check';
 import { MiB, chain, count, expectEqual, expectTrue, intact, sleep, source, stage } from './plans';
+import { TEST_KERNEL } from '$lib/runtime/scheduler/test-kernels';
 
 export interface CheckContext {
 	pool: WorkerPool;
@@ -81,9 +82,9 @@ export function engineChecks(workers: number): EngineCheck[] {
 			async run(ctx) {
 				const plan = chain([
 					source(400, 1000, on(0)),
-					stage('increment', 'test.increment', on(1)),
-					stage('pass', 'test.pass', on(1)),
-					stage('verify', 'test.verify', on(2), {}, true)
+					stage('increment', TEST_KERNEL.increment, on(1)),
+					stage('pass', TEST_KERNEL.pass, on(1)),
+					stage('verify', TEST_KERNEL.verify, on(2), {}, true)
 				]);
 				plan.integrity = true;
 				const run = ctx.newRun(plan);
@@ -99,9 +100,9 @@ export function engineChecks(workers: number): EngineCheck[] {
 			async run(ctx) {
 				const stages = [
 					source(200, 500, on(0)),
-					stage('a', 'test.verify', on(1), {}, true),
-					stage('b', 'test.verify', on(2), {}, true),
-					stage('c', 'test.sleep', on(2), { ms: 0 }, true)
+					stage('a', TEST_KERNEL.verify, on(1), {}, true),
+					stage('b', TEST_KERNEL.verify, on(2), {}, true),
+					stage('c', TEST_KERNEL.sleep, on(2), { ms: 0 }, true)
 				];
 				const run = ctx.newRun({
 					stages,
@@ -129,8 +130,8 @@ export function engineChecks(workers: number): EngineCheck[] {
 				const plan = chain(
 					[
 						source(60, 4000, on(0)),
-						stage('slow', 'test.sleep', on(1), { ms: 1 }),
-						stage('verify', 'test.verify', on(2), {}, true)
+						stage('slow', TEST_KERNEL.sleep, on(1), { ms: 1 }),
+						stage('verify', TEST_KERNEL.verify, on(2), {}, true)
 					],
 					64,
 					budget
@@ -153,8 +154,8 @@ export function engineChecks(workers: number): EngineCheck[] {
 				const run = ctx.newRun(
 					chain([
 						source(1000, 100, on(0)),
-						stage('boom', 'test.throw', on(1), { at: 37, message: 'bad value in column x' }),
-						stage('verify', 'test.verify', on(2), {}, true)
+						stage('boom', TEST_KERNEL.throw, on(1), { at: 37, message: 'bad value in column x' }),
+						stage('verify', TEST_KERNEL.verify, on(2), {}, true)
 					])
 				);
 				const outcome = await run.start();
@@ -171,7 +172,7 @@ export function engineChecks(workers: number): EngineCheck[] {
 			async run(ctx) {
 				const run = ctx.newRun(
 					chain(
-						[source(1000, 100, on(0)), stage('slow', 'test.sleep', on(1), { ms: 200 }, true)],
+						[source(1000, 100, on(0)), stage('slow', TEST_KERNEL.sleep, on(1), { ms: 200 }, true)],
 						2
 					)
 				);
@@ -194,8 +195,8 @@ export function engineChecks(workers: number): EngineCheck[] {
 				const run = ctx.newRun(
 					chain([
 						source(100, 100, on(0)),
-						stage('stuck', 'test.hang', 1, { at: 3 }),
-						stage('verify', 'test.verify', on(2), {}, true)
+						stage('stuck', TEST_KERNEL.hang, 1, { at: 3 }),
+						stage('verify', TEST_KERNEL.verify, on(2), {}, true)
 					]),
 					{ cancelDeadlineMs: 300 }
 				);
@@ -205,7 +206,7 @@ export function engineChecks(workers: number): EngineCheck[] {
 				expectStatus(await ended, 'cancelled');
 				await replacedAndAlive(ctx, before);
 				const again = ctx.newRun(
-					chain([source(10, 100, 1), stage('verify', 'test.verify', on(2), {}, true)])
+					chain([source(10, 100, 1), stage('verify', TEST_KERNEL.verify, on(2), {}, true)])
 				);
 				expectEqual(done(await again.start()).get(1), intact(10, 100), 'next run on worker 1');
 				return 'worker 1 replaced; a following run on it verified 1,000 rows';
@@ -218,8 +219,8 @@ export function engineChecks(workers: number): EngineCheck[] {
 				const run = ctx.newRun(
 					chain([
 						source(100, 100, on(0)),
-						stage('exit', 'test.exit', 1, { at: 2 }),
-						stage('verify', 'test.verify', on(2), {}, true)
+						stage('exit', TEST_KERNEL.exit, 1, { at: 2 }),
+						stage('verify', TEST_KERNEL.verify, on(2), {}, true)
 					])
 				);
 				const outcome = await run.start();
@@ -247,9 +248,9 @@ export function engineChecks(workers: number): EngineCheck[] {
 					const plan = chain(
 						[
 							source(batches, perBatch, w()),
-							stage('increment', 'test.increment', w()),
-							stage('pass', 'test.pass', w()),
-							stage('verify', 'test.verify', w(), {}, true)
+							stage('increment', TEST_KERNEL.increment, w()),
+							stage('pass', TEST_KERNEL.pass, w()),
+							stage('verify', TEST_KERNEL.verify, w(), {}, true)
 						],
 						capacity,
 						(1 + Math.floor(random() * 8)) * MiB

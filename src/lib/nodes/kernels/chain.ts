@@ -7,6 +7,7 @@ import type {
 	InputBatch,
 	Kernel,
 	KernelContext,
+	KernelName,
 	KernelSetup
 } from '../../runtime/scheduler/kernel';
 import type { ChainBatch, Step } from '../types';
@@ -26,7 +27,12 @@ export interface ChainStepSpec {
 export interface ChainParams {
 	steps: ChainStepSpec[];
 	/** Kernel key and params of the terminal node, or null to write frames out. */
-	terminal: { kernel: string; name: string; params: unknown; outputSchemas: FrameSchema[] } | null;
+	terminal: {
+		kernel: KernelName;
+		name: string;
+		params: unknown;
+		outputSchemas: FrameSchema[];
+	} | null;
 }
 
 /**
@@ -51,7 +57,7 @@ export function chainKernelFactory(makeStep: StepFactory) {
 		}
 		const names = steps.map((s) => s.name);
 		const inner = terminal
-			? setup.kernels[terminal.kernel]?.({
+			? setup.kernels.get(terminal.kernel)?.({
 					...setup,
 					params: terminal.params,
 					stageName: terminal.name,

@@ -75,7 +75,7 @@ const setup = (
 	instances = 1
 ) => ({
 	params,
-	kernels: {},
+	kernels: new Map(),
 	budgetBytes,
 	stageName: 'grp',
 	inputSchemas: [input],

@@ -2,8 +2,9 @@ import { Worker } from 'node:worker_threads';
 import { wrap } from 'comlink';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nodeWorkerEndpoint } from '../endpoint';
+import type { KernelName } from '../scheduler/kernel';
 import type { PhysicalPlan, PhysicalStage } from '../scheduler/run';
-import { SEQUENCE_SCHEMA } from '../scheduler/test-kernels';
+import { SEQUENCE_SCHEMA, TEST_KERNEL } from '../scheduler/test-kernels';
 import { WorkerPool, type HostApi, type WorkerHandle } from '../scheduler/worker-pool';
 import { FallbackRun } from './run';
 
@@ -37,14 +38,14 @@ function handle(): WorkerHandle {
 
 const source = (batches: number, rows: number, worker: number): PhysicalStage => ({
 	name: 'source',
-	kernel: 'test.sequence',
+	kernel: TEST_KERNEL.sequence,
 	params: { batches, rows },
 	inputSchemas: [],
 	outputSchemas: [S],
 	worker
 });
 
-const stage = (name: string, kernel: string, worker: number, params: unknown, sink = false) =>
+const stage = (name: string, kernel: KernelName, worker: number, params: unknown, sink = false) =>
 	({
 		name,
 		kernel,
@@ -90,8 +91,8 @@ describe('the fallback host in workers without SharedArrayBuffer', () => {
 	it('runs a chain through a slow stage that cannot park, delivering every row in order', async () => {
 		const plan = chain([
 			source(40, 500, 0),
-			stage('slow', 'test.sleep', 1, { ms: 1 }),
-			stage('verify', 'test.verify', 0, {}, true)
+			stage('slow', TEST_KERNEL.sleep, 1, { ms: 1 }),
+			stage('verify', TEST_KERNEL.verify, 0, {}, true)
 		]);
 		const run = new FallbackRun(pool, plan);
 		const outcome = await run.start();
@@ -116,8 +117,8 @@ describe('the fallback host in workers without SharedArrayBuffer', () => {
 			pool,
 			chain([
 				source(100, 100, 0),
-				stage('stuck', 'test.hang', 1, { at: 2 }),
-				stage('verify', 'test.verify', 0, {}, true)
+				stage('stuck', TEST_KERNEL.hang, 1, { at: 2 }),
+				stage('verify', TEST_KERNEL.verify, 0, {}, true)
 			]),
 			{ cancelDeadlineMs: 200 }
 		);

@@ -7,6 +7,7 @@ import { createNodeFallbackPool } from './node-pool';
 import { FallbackRun } from './run';
 import { createRun } from './create-run';
 import { Run } from '../scheduler/run';
+import { TEST_KERNEL } from '../scheduler/test-kernels';
 
 // The cases of scheduler/run.spec.ts, on the message-passing transport.
 
@@ -20,9 +21,9 @@ describe('runs over message passing on a pool of Node worker_threads', () => {
 	it('moves every row of a chain across three workers exactly once, in order', async () => {
 		const plan = chain([
 			source(400, 1000, 0),
-			stage('increment', 'test.increment', 1),
-			stage('pass', 'test.pass', 1),
-			stage('verify', 'test.verify', 2, {}, true)
+			stage('increment', TEST_KERNEL.increment, 1),
+			stage('pass', TEST_KERNEL.pass, 1),
+			stage('verify', TEST_KERNEL.verify, 2, {}, true)
 		]);
 		const run = new FallbackRun(pool, plan);
 		const outcome = await run.start();
@@ -47,10 +48,10 @@ describe('runs over message passing on a pool of Node worker_threads', () => {
 	it('fans out to a consumer on the same worker and to others across workers, all exactly once', async () => {
 		const stages = [
 			source(150, 700, 0),
-			stage('here', 'test.verify', 0, {}, true),
-			stage('there', 'test.verify', 1, {}, true),
-			stage('increment', 'test.increment', 0),
-			stage('after', 'test.verify', 2, {}, true)
+			stage('here', TEST_KERNEL.verify, 0, {}, true),
+			stage('there', TEST_KERNEL.verify, 1, {}, true),
+			stage('increment', TEST_KERNEL.increment, 0),
+			stage('after', TEST_KERNEL.verify, 2, {}, true)
 		];
 		const ring = (from: number, to: number) => ({
 			name: `${stages[from].name} → ${stages[to].name}`,
@@ -79,9 +80,9 @@ describe('runs over message passing on a pool of Node worker_threads', () => {
 	it('fans one output out to three consumers, copying for all but the last, and recycles every block', async () => {
 		const stages = [
 			source(200, 500, 0),
-			stage('a', 'test.verify', 1, {}, true),
-			stage('b', 'test.verify', 2, {}, true),
-			stage('c', 'test.sleep', 2, { ms: 0 }, true)
+			stage('a', TEST_KERNEL.verify, 1, {}, true),
+			stage('b', TEST_KERNEL.verify, 2, {}, true),
+			stage('c', TEST_KERNEL.sleep, 2, { ms: 0 }, true)
 		];
 		const plan: PhysicalPlan = {
 			stages,
@@ -114,8 +115,8 @@ describe('runs over message passing on a pool of Node worker_threads', () => {
 		const plan = chain(
 			[
 				source(60, 4000, 0),
-				stage('slow', 'test.sleep', 1, { ms: 1 }, false),
-				stage('verify', 'test.verify', 2, {}, true)
+				stage('slow', TEST_KERNEL.sleep, 1, { ms: 1 }, false),
+				stage('verify', TEST_KERNEL.verify, 2, {}, true)
 			],
 			64,
 			256 * 1024
@@ -134,8 +135,8 @@ describe('runs over message passing on a pool of Node worker_threads', () => {
 	it('fails the run with the stage name, the error and the batch sequence when a kernel throws', async () => {
 		const plan = chain([
 			source(1000, 100, 0),
-			stage('boom', 'test.throw', 1, { at: 37, message: 'bad value in column x' }),
-			stage('verify', 'test.verify', 2, {}, true)
+			stage('boom', TEST_KERNEL.throw, 1, { at: 37, message: 'bad value in column x' }),
+			stage('verify', TEST_KERNEL.verify, 2, {}, true)
 		]);
 		const run = new FallbackRun(pool, plan);
 		const outcome = await run.start();
@@ -147,7 +148,7 @@ describe('runs over message passing on a pool of Node worker_threads', () => {
 
 	it('cancels a run whose producer is blocked on a full ring, and every buffer comes home', async () => {
 		const plan = chain(
-			[source(1000, 100, 0), stage('slow', 'test.sleep', 1, { ms: 200 }, true)],
+			[source(1000, 100, 0), stage('slow', TEST_KERNEL.sleep, 1, { ms: 200 }, true)],
 			2
 		);
 		const run = new FallbackRun(pool, plan);
@@ -162,7 +163,7 @@ describe('runs over message passing on a pool of Node worker_threads', () => {
 	it('ends a run cancelled before it started as cancelled, with nothing left out', async () => {
 		const run = new FallbackRun(
 			pool,
-			chain([source(100, 100, 0), stage('verify', 'test.verify', 1, {}, true)])
+			chain([source(100, 100, 0), stage('verify', TEST_KERNEL.verify, 1, {}, true)])
 		);
 		run.cancel();
 		expect((await run.start()).status).toBe('cancelled');
@@ -172,8 +173,8 @@ describe('runs over message passing on a pool of Node worker_threads', () => {
 	it('replaces a hung worker after the cancel deadline and keeps the pool usable', async () => {
 		const plan = chain([
 			source(100, 100, 0),
-			stage('stuck', 'test.hang', 1, { at: 3 }),
-			stage('verify', 'test.verify', 2, {}, true)
+			stage('stuck', TEST_KERNEL.hang, 1, { at: 3 }),
+			stage('verify', TEST_KERNEL.verify, 2, {}, true)
 		]);
 		const run = new FallbackRun(pool, plan, { cancelDeadlineMs: 300 });
 		const done = run.start();
@@ -185,7 +186,7 @@ describe('runs over message passing on a pool of Node worker_threads', () => {
 
 		const again = new FallbackRun(
 			pool,
-			chain([source(10, 100, 1), stage('verify', 'test.verify', 2, {}, true)])
+			chain([source(10, 100, 1), stage('verify', TEST_KERNEL.verify, 2, {}, true)])
 		);
 		expect((await again.start()).status).toBe('done');
 		expect(again.leakedBlocks()).toBe(0);
@@ -194,8 +195,8 @@ describe('runs over message passing on a pool of Node worker_threads', () => {
 	it('fails the run naming the stages of a worker that dies, and replaces it', async () => {
 		const plan = chain([
 			source(100, 100, 0),
-			stage('exit', 'test.exit', 1, { at: 2 }),
-			stage('verify', 'test.verify', 2, {}, true)
+			stage('exit', TEST_KERNEL.exit, 1, { at: 2 }),
+			stage('verify', TEST_KERNEL.verify, 2, {}, true)
 		]);
 		const run = new FallbackRun(pool, plan);
 		const outcome = await run.start();
@@ -217,9 +218,9 @@ describe('runs over message passing on a pool of Node worker_threads', () => {
 			const plan = chain(
 				[
 					source(batches, rows, w()),
-					stage('increment', 'test.increment', w()),
-					stage('pass', 'test.pass', w()),
-					stage('verify', 'test.verify', w(), {}, true)
+					stage('increment', TEST_KERNEL.increment, w()),
+					stage('pass', TEST_KERNEL.pass, w()),
+					stage('verify', TEST_KERNEL.verify, w(), {}, true)
 				],
 				capacity,
 				prng.int(1, 8) * MiB
@@ -242,7 +243,11 @@ describe('runs over message passing on a pool of Node worker_threads', () => {
 	});
 
 	it('picks the message transport when asked, and shared memory by default in Node', async () => {
-		const plan = chain([source(20, 100, 0), stage('verify', 'test.verify', 1, {}, true)], 8, MiB);
+		const plan = chain(
+			[source(20, 100, 0), stage('verify', TEST_KERNEL.verify, 1, {}, true)],
+			8,
+			MiB
+		);
 		const fallback = createRun(pool, plan, {}, 'message');
 		expect(fallback).toBeInstanceOf(FallbackRun);
 		expect(createRun(pool, plan)).toBeInstanceOf(Run);

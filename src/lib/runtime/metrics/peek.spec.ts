@@ -14,6 +14,7 @@ import {
 	samplePayload,
 	type PeekResult
 } from './peek';
+import { TEST_KERNEL } from '../scheduler/test-kernels';
 
 const DAY = 86_400_000;
 
@@ -151,8 +152,8 @@ describe.each(transports)('peek on a run over %s', (_, makeRun, makePool) => {
 	const plan = (batches: number, ms: number) =>
 		chain([
 			source(batches, 1000, 0),
-			stage('increment', 'test.increment', 1),
-			stage('sink', 'test.sleep', 2, { ms }, true)
+			stage('increment', TEST_KERNEL.increment, 1),
+			stage('sink', TEST_KERNEL.sleep, 2, { ms }, true)
 		]);
 
 	it('returns rows of that edge, with its schema, while the run streams', async () => {

@@ -4,6 +4,7 @@ import { Run } from '../scheduler/run';
 import type { WorkerPool } from '../scheduler/worker-pool';
 import { chain, source, stage } from '../testing/plans';
 import { REPORTED, createWorkerProbe } from './worker-probe';
+import { TEST_KERNEL } from '../scheduler/test-kernels';
 
 describe('the worker probe', () => {
 	it('reports the heap and GC on Node, and counts heap growth as outside-pool bytes', () => {
@@ -32,8 +33,8 @@ describe('worker figures of a run on Node worker_threads', () => {
 	const plan = () =>
 		chain([
 			source(300, 2000, 0),
-			stage('increment', 'test.increment', 1),
-			stage('verify', 'test.verify', 0, {}, true)
+			stage('increment', TEST_KERNEL.increment, 1),
+			stage('verify', TEST_KERNEL.verify, 0, {}, true)
 		]);
 
 	it('land in the metrics block: heap, what is reported, batches and pool hits', async () => {

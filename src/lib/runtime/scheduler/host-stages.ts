@@ -72,7 +72,7 @@ export function hostStages(
 	const { worker, kernels } = setup;
 	for (const s of specs) {
 		if (s.worker !== worker) continue;
-		const factory = kernels[s.kernel];
+		const factory = kernels.get(s.kernel);
 		if (!factory) throw new StageFailed(s.name, `unknown kernel '${s.kernel}'`, null);
 		let kernel;
 		try {

@@ -136,19 +136,37 @@ export interface KernelSetup {
 
 export type KernelFactory = (setup: KernelSetup) => Kernel;
 
-/** Kernel table of a worker: kernel key -> factory. */
-export type KernelTable = Readonly<Record<string, KernelFactory>>;
+declare const KERNEL_NAME: unique symbol;
 
-/** Combines kernel tables, refusing a key defined twice (with a message that says how to fix it). */
-export function mergeKernelTables(...tables: KernelTable[]): KernelTable {
-	const merged: Record<string, KernelFactory> = {};
-	for (const table of tables) {
-		for (const [key, factory] of Object.entries(table)) {
-			if (key in merged) {
-				throw new TypeError(`kernel '${key}' is defined twice: give one of them another key`);
-			}
-			merged[key] = factory;
+/**
+ * A kernel's key in a worker's kernel table. `kernelName` is the only maker, and the families
+ * build theirs from typed parts: node kernels from their definition (nodes/kernel-name.ts),
+ * the engine's test kernels as TEST_KERNEL.<id>. A stage naming a kernel by a free or
+ * misspelt string is a TypeScript error, not a worker's "unknown kernel".
+ */
+export type KernelName = string & { readonly [KERNEL_NAME]: true };
+
+/** The name of kernel `id` of `family` (e.g. 'node', 'group-by:merge'). */
+export function kernelName(family: string, id: string): KernelName {
+	return `${family}:${id}` as KernelName;
+}
+
+/** Kernel table of a worker: kernel name -> factory. */
+export type KernelTable = ReadonlyMap<KernelName, KernelFactory>;
+
+/** A table of these kernels, refusing a name given twice (with a message that says how to fix it). */
+export function kernelTable(entries: Iterable<readonly [KernelName, KernelFactory]>): KernelTable {
+	const table = new Map<KernelName, KernelFactory>();
+	for (const [name, factory] of entries) {
+		if (table.has(name)) {
+			throw new TypeError(`kernel '${name}' is defined twice: give one of them another name`);
 		}
+		table.set(name, factory);
 	}
-	return Object.freeze(merged);
+	return table;
+}
+
+/** Combines kernel tables, refusing a name defined in two of them. */
+export function mergeKernelTables(...tables: KernelTable[]): KernelTable {
+	return kernelTable(tables.flatMap((t) => [...t]));
 }

@@ -4,6 +4,7 @@ import { chain, expectedSum, MiB, source, stage } from '../testing/plans';
 import { createNodeWorkerPool } from './node-pool';
 import { Run, type PhysicalPlan } from './run';
 import type { WorkerPool } from './worker-pool';
+import { TEST_KERNEL } from './test-kernels';
 
 describe('runs on a pool of Node worker_threads', () => {
 	let pool: WorkerPool;
@@ -15,9 +16,9 @@ describe('runs on a pool of Node worker_threads', () => {
 	it('moves every row of a chain across three workers exactly once, in order', async () => {
 		const plan = chain([
 			source(400, 1000, 0),
-			stage('increment', 'test.increment', 1),
-			stage('pass', 'test.pass', 1),
-			stage('verify', 'test.verify', 2, {}, true)
+			stage('increment', TEST_KERNEL.increment, 1),
+			stage('pass', TEST_KERNEL.pass, 1),
+			stage('verify', TEST_KERNEL.verify, 2, {}, true)
 		]);
 		const run = new Run(pool, plan);
 		const outcome = await run.start();
@@ -60,7 +61,7 @@ describe('runs on a pool of Node worker_threads', () => {
 		try {
 			const run = new Run(
 				pool,
-				chain([source(20, 100, 0), stage('verify', 'test.verify', 1, {}, true)])
+				chain([source(20, 100, 0), stage('verify', TEST_KERNEL.verify, 1, {}, true)])
 			);
 			expect(await run.start()).toMatchObject({ status: 'done' });
 			expect(pending.size).toBe(0);
@@ -72,9 +73,9 @@ describe('runs on a pool of Node worker_threads', () => {
 	it('fans one output out to three consumers and frees each block once, after the last', async () => {
 		const stages = [
 			source(200, 500, 0),
-			stage('a', 'test.verify', 1, {}, true),
-			stage('b', 'test.verify', 2, {}, true),
-			stage('c', 'test.sleep', 2, { ms: 0 }, true)
+			stage('a', TEST_KERNEL.verify, 1, {}, true),
+			stage('b', TEST_KERNEL.verify, 2, {}, true),
+			stage('c', TEST_KERNEL.sleep, 2, { ms: 0 }, true)
 		];
 		const plan: PhysicalPlan = {
 			stages,
@@ -104,8 +105,8 @@ describe('runs on a pool of Node worker_threads', () => {
 		const plan = chain(
 			[
 				source(60, 4000, 0),
-				stage('slow', 'test.sleep', 1, { ms: 1 }, false),
-				stage('verify', 'test.verify', 2, {}, true)
+				stage('slow', TEST_KERNEL.sleep, 1, { ms: 1 }, false),
+				stage('verify', TEST_KERNEL.verify, 2, {}, true)
 			],
 			64,
 			256 * 1024
@@ -123,7 +124,7 @@ describe('runs on a pool of Node worker_threads', () => {
 	it('fails with a clear message, not a hang, when one batch is larger than any block', async () => {
 		// 256 KiB budget: the largest block is 64 KiB, and 20 000 int32 rows need 80 KiB.
 		const plan = chain(
-			[source(3, 20_000, 0), stage('verify', 'test.verify', 1, {}, true)],
+			[source(3, 20_000, 0), stage('verify', TEST_KERNEL.verify, 1, {}, true)],
 			4,
 			256 * 1024
 		);
@@ -137,8 +138,8 @@ describe('runs on a pool of Node worker_threads', () => {
 	it('fails the run with the stage name, the error and the batch sequence when a kernel throws', async () => {
 		const plan = chain([
 			source(1000, 100, 0),
-			stage('boom', 'test.throw', 1, { at: 37, message: 'bad value in column x' }),
-			stage('verify', 'test.verify', 2, {}, true)
+			stage('boom', TEST_KERNEL.throw, 1, { at: 37, message: 'bad value in column x' }),
+			stage('verify', TEST_KERNEL.verify, 2, {}, true)
 		]);
 		const run = new Run(pool, plan);
 		const outcome = await run.start();
@@ -150,7 +151,7 @@ describe('runs on a pool of Node worker_threads', () => {
 
 	it('cancels a run whose producer is blocked on a full ring, and returns every block', async () => {
 		const plan = chain(
-			[source(1000, 100, 0), stage('slow', 'test.sleep', 1, { ms: 200 }, true)],
+			[source(1000, 100, 0), stage('slow', TEST_KERNEL.sleep, 1, { ms: 200 }, true)],
 			2
 		);
 		const run = new Run(pool, plan);
@@ -167,8 +168,8 @@ describe('runs on a pool of Node worker_threads', () => {
 	it('replaces a hung worker after the cancel deadline and keeps the pool usable', async () => {
 		const plan = chain([
 			source(100, 100, 0),
-			stage('stuck', 'test.hang', 1, { at: 3 }),
-			stage('verify', 'test.verify', 2, {}, true)
+			stage('stuck', TEST_KERNEL.hang, 1, { at: 3 }),
+			stage('verify', TEST_KERNEL.verify, 2, {}, true)
 		]);
 		const run = new Run(pool, plan, { cancelDeadlineMs: 300 });
 		const done = run.start();
@@ -180,7 +181,7 @@ describe('runs on a pool of Node worker_threads', () => {
 
 		const again = new Run(
 			pool,
-			chain([source(10, 100, 1), stage('verify', 'test.verify', 2, {}, true)])
+			chain([source(10, 100, 1), stage('verify', TEST_KERNEL.verify, 2, {}, true)])
 		);
 		const second = await again.start();
 		expect(second.status).toBe('done');
@@ -190,8 +191,8 @@ describe('runs on a pool of Node worker_threads', () => {
 		// No cancel here: the stall watch alone must end the run (a decoder looping forever).
 		const plan = chain([
 			source(100, 100, 0),
-			stage('stuck', 'test.hang', 1, { at: 3 }),
-			stage('verify', 'test.verify', 2, {}, true)
+			stage('stuck', TEST_KERNEL.hang, 1, { at: 3 }),
+			stage('verify', TEST_KERNEL.verify, 2, {}, true)
 		]);
 		const run = new Run(pool, plan, { cancelDeadlineMs: 300, stallMs: 500 });
 		const outcome = await run.start();
@@ -206,7 +207,7 @@ describe('runs on a pool of Node worker_threads', () => {
 	});
 
 	it('does not take a slow but beating worker for a stalled one', async () => {
-		const plan = chain([source(6, 10, 0), stage('slow', 'test.sleep', 1, { ms: 150 }, true)]);
+		const plan = chain([source(6, 10, 0), stage('slow', TEST_KERNEL.sleep, 1, { ms: 150 }, true)]);
 		const run = new Run(pool, plan, { stallMs: 400 });
 		expect((await run.start()).status).toBe('done');
 	});
@@ -214,8 +215,8 @@ describe('runs on a pool of Node worker_threads', () => {
 	it('fails the run naming the stages of a worker that dies, and replaces it', async () => {
 		const plan = chain([
 			source(100, 100, 0),
-			stage('exit', 'test.exit', 1, { at: 2 }),
-			stage('verify', 'test.verify', 2, {}, true)
+			stage('exit', TEST_KERNEL.exit, 1, { at: 2 }),
+			stage('verify', TEST_KERNEL.verify, 2, {}, true)
 		]);
 		const run = new Run(pool, plan);
 		const outcome = await run.start();
@@ -238,9 +239,9 @@ describe('runs on a pool of Node worker_threads', () => {
 			const plan = chain(
 				[
 					source(batches, rows, w()),
-					stage('increment', 'test.increment', w()),
-					stage('pass', 'test.pass', w()),
-					stage('verify', 'test.verify', w(), {}, true)
+					stage('increment', TEST_KERNEL.increment, w()),
+					stage('pass', TEST_KERNEL.pass, w()),
+					stage('verify', TEST_KERNEL.verify, w(), {}, true)
 				],
 				capacity,
 				(1 + Math.floor(random() * 8)) * MiB
@@ -272,7 +273,7 @@ describe('live metrics of a run', () => {
 
 	it('shows the edge into a slow sink as backpressured and names the sink the bottleneck', async () => {
 		const plan = chain(
-			[source(400, 1000, 0), stage('slow sink', 'test.sleep', 1, { ms: 5 }, true)],
+			[source(400, 1000, 0), stage('slow sink', TEST_KERNEL.sleep, 1, { ms: 5 }, true)],
 			4
 		);
 		const run = new Run(pool, plan);

@@ -22,13 +22,14 @@ import { Sampler } from '../metrics/sampler';
 import { bellDescriptor, createDoorbellSet, createRunBells } from './bells';
 import { BEAT_FINISHING, RUN_STATE, createControl, heartbeat, runState, stopRun } from './control';
 import type { HostOutcome } from './host';
+import type { KernelName } from './kernel';
 import type { HostResult, RunSpec, StageFailure, StageSpec } from './spec';
 import type { SourceReport } from '../source-report';
 import type { WorkerPool } from './worker-pool';
 
 export interface PhysicalStage {
 	name: string;
-	kernel: string;
+	kernel: KernelName;
 	params: unknown;
 	inputSchemas: FrameSchema[];
 	outputSchemas: FrameSchema[];

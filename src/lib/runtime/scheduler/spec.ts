@@ -2,6 +2,7 @@
 // Everything here is structured-cloneable: SharedArrayBuffers, numbers, strings, JSON params.
 import type { FrameSchema } from '../batch/types';
 import type { RingDescriptor } from '../channel/ring';
+import type { KernelName } from './kernel';
 import type { PoolDescriptor } from '../memory/pool';
 import type { MetricsDescriptor } from '../metrics/block';
 import type { SourceReport } from '../source-report';
@@ -12,7 +13,7 @@ export interface StageSpec {
 	/** Shown to users in errors and metrics: a node name, or "a → b" for a fused chain. */
 	name: string;
 	/** Key in the worker's kernel table. */
-	kernel: string;
+	kernel: KernelName;
 	params: unknown;
 	/** Rings this stage consumes and the input port each feeds (a port may have several). */
 	inputs: { ring: number; port: number }[];

@@ -1,7 +1,14 @@
 // Kernels for testing and benchmarking the engine itself (not user-facing node kinds).
 // They move an int32 sequence so a consumer can check nothing was lost, duplicated or reordered.
 import type { FrameSchema } from '../batch/types';
-import type { Kernel, KernelSetup, KernelTable } from './kernel';
+import {
+	kernelName,
+	kernelTable,
+	type Kernel,
+	type KernelName,
+	type KernelSetup,
+	type KernelTable
+} from './kernel';
 
 export const SEQUENCE_SCHEMA: FrameSchema = { names: ['x'], types: ['int32'] };
 
@@ -199,14 +206,27 @@ function frames({ params, instance, instances }: KernelSetup): Kernel {
 	};
 }
 
-export const TEST_KERNELS: KernelTable = {
-	'test.sequence': sequence,
-	'test.verify': verify,
-	'test.pass': pass,
-	'test.increment': increment,
-	'test.throw': throwAt,
-	'test.sleep': sleep,
-	'test.hang': hang,
-	'test.exit': exitAt,
-	'test.frames': frames
+const FACTORIES = {
+	sequence,
+	verify,
+	pass,
+	increment,
+	throw: throwAt,
+	sleep,
+	hang,
+	exit: exitAt,
+	frames
 };
+
+export type TestKernel = keyof typeof FACTORIES;
+
+const IDS = Object.keys(FACTORIES) as TestKernel[];
+
+/** The test kernels' names: a stage runs `TEST_KERNEL.verify`. */
+export const TEST_KERNEL = Object.fromEntries(
+	IDS.map((id) => [id, kernelName('test', id)])
+) as Readonly<Record<TestKernel, KernelName>>;
+
+export const TEST_KERNELS: KernelTable = kernelTable(
+	IDS.map((id) => [TEST_KERNEL[id], FACTORIES[id]])
+);

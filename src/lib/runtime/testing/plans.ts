@@ -1,7 +1,8 @@
 // Builders of small physical plans over the engine's test kernels, shared by the scheduler's
 // and the fallback's tests and by the browser self-test, so all three check the same shapes.
+import type { KernelName } from '../scheduler/kernel';
 import type { PhysicalPlan, PhysicalStage } from '../scheduler/run';
-import { SEQUENCE_SCHEMA } from '../scheduler/test-kernels';
+import { SEQUENCE_SCHEMA, TEST_KERNEL } from '../scheduler/test-kernels';
 
 const S = SEQUENCE_SCHEMA;
 export const MiB = 1 << 20;
@@ -10,7 +11,7 @@ export const MiB = 1 << 20;
 export function source(batches: number, rows: number, worker = 0): PhysicalStage {
 	return {
 		name: 'source',
-		kernel: 'test.sequence',
+		kernel: TEST_KERNEL.sequence,
 		params: { batches, rows },
 		inputSchemas: [],
 		outputSchemas: [S],
@@ -21,7 +22,7 @@ export function source(batches: number, rows: number, worker = 0): PhysicalStage
 /** A stage over the sequence schema; `sink` stages have no output. */
 export function stage(
 	name: string,
-	kernel: string,
+	kernel: KernelName,
 	worker: number,
 	params: unknown = {},
 	sink = false

@@ -1,16 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNodeFallbackPool } from '../fallback/node-pool';
-import { createRun, type EngineRun } from '../fallback/create-run';
-import type { Transport } from '../fallback/choose';
-import type { MetricsSnapshot } from '../metrics/counters';
-import { mulberry32, type Prng } from '../testing/prng';
-import { MiB, source, stage } from '../testing/plans';
-import type { PhysicalPlan, PhysicalStage, RunOutcome } from './run';
-import type { WorkerPool } from './worker-pool';
+import { createNodeFallbackPool } from '../runtime/fallback/node-pool';
+import { createRun, type EngineRun } from '../runtime/fallback/create-run';
+import type { Transport } from '../runtime/fallback/choose';
+import type { MetricsSnapshot } from '../runtime/metrics/counters';
+import { mulberry32, type Prng } from '../runtime/testing/prng';
+import { MiB, source, stage } from '../runtime/testing/plans';
+import type { PhysicalPlan, PhysicalStage, RunOutcome } from '../runtime/scheduler/run';
+import type { WorkerPool } from '../runtime/scheduler/worker-pool';
+import { TEST_KERNEL } from '../runtime/scheduler/test-kernels';
+import { nodeKernelName } from './kernel-name';
+import { limit } from './limit';
 
-// Early termination across the engine (scheduler/stage.ts, channel/ring.ts "Abandon"): a limit
-// (the catalogue's kernel, as every pool worker has it) abandons its input, and the stop travels
-// up to the source, over both transports. The sink checks rows in order and exactly once.
+// Early termination across the engine (runtime/scheduler/stage.ts, channel/ring.ts "Abandon"):
+// a limit (the catalogue's kernel, as every pool worker has it) abandons its input, and the
+// stop travels up to the source, over both transports. The sink checks rows in order and
+// exactly once.
 
 /**
  * A run that has not ended this long after its start is a hang: it is cancelled and fails with
@@ -20,7 +24,7 @@ import type { WorkerPool } from './worker-pool';
 const DEADLINE_MS = 25_000;
 
 const limitStage = (worker: number, rows: number, offset: number): PhysicalStage =>
-	stage('limit', 'node:limit', worker, { rows, offset });
+	stage('limit', nodeKernelName(limit, 'run'), worker, { rows, offset });
 
 /** Sum of x over rows offset .. offset + kept - 1 of the sequence. */
 const windowSum = (offset: number, kept: number) => kept * offset + (kept * (kept - 1)) / 2;
@@ -53,8 +57,8 @@ function randomPlan(prng: Prng, workers: number) {
 	const wanted = prng.int(0, total + 50);
 	const w = () => prng.int(0, workers - 1);
 	const stages: PhysicalStage[] = [source(batches, rows, w())];
-	for (let i = prng.int(0, 2); i > 0; i--) stages.push(stage(`pass${i}`, 'test.pass', w()));
-	stages.push(limitStage(w(), wanted, offset), stage('verify', 'test.verify', w(), {}, true));
+	for (let i = prng.int(0, 2); i > 0; i--) stages.push(stage(`pass${i}`, TEST_KERNEL.pass, w()));
+	stages.push(limitStage(w(), wanted, offset), stage('verify', TEST_KERNEL.verify, w(), {}, true));
 	const capacity = () => 2 ** prng.int(1, 6);
 	const rings: PhysicalPlan['rings'] = stages.slice(1).map((s, i) => ({
 		name: `${stages[i].name} → ${s.name}`,
@@ -64,7 +68,7 @@ function randomPlan(prng: Prng, workers: number) {
 	}));
 	const fanOut = prng.chance(0.4);
 	if (fanOut) {
-		stages.push(stage('everything', 'test.verify', w(), {}, true));
+		stages.push(stage('everything', TEST_KERNEL.verify, w(), {}, true));
 		rings.push({
 			name: 'source → everything',
 			from: { stage: 0, port: 0 },
@@ -92,9 +96,9 @@ for (const transport of ['shared', 'message'] as Transport[]) {
 			const plan: PhysicalPlan = {
 				stages: [
 					source(1_000_000, 1000, 0),
-					stage('pass', 'test.pass', 1),
+					stage('pass', TEST_KERNEL.pass, 1),
 					limitStage(2, 10, 0),
-					stage('verify', 'test.verify', 1, {}, true)
+					stage('verify', TEST_KERNEL.verify, 1, {}, true)
 				],
 				rings: [0, 1, 2].map((i) => ({
 					name: `ring ${i}`,
@@ -130,8 +134,8 @@ for (const transport of ['shared', 'message'] as Transport[]) {
 			const stages = [
 				source(400, 500, 0),
 				limitStage(1, 25, 3),
-				stage('head', 'test.verify', 2, {}, true),
-				stage('everything', 'test.verify', 2, {}, true)
+				stage('head', TEST_KERNEL.verify, 2, {}, true),
+				stage('everything', TEST_KERNEL.verify, 2, {}, true)
 			];
 			const ring = (from: number, to: number) => ({
 				name: `${stages[from].name} → ${stages[to].name}`,
@@ -193,10 +197,10 @@ for (const transport of ['shared', 'message'] as Transport[]) {
 				const plan: PhysicalPlan = {
 					stages: [
 						source(100_000, 200, 0),
-						stage('slow', 'test.sleep', 1, { ms: 1 }),
-						stage('pass', 'test.pass', 2),
+						stage('slow', TEST_KERNEL.sleep, 1, { ms: 1 }),
+						stage('pass', TEST_KERNEL.pass, 2),
 						limitStage(prng.int(0, 2), prng.int(0, 3000), 0),
-						stage('verify', 'test.verify', prng.int(0, 2), {}, true)
+						stage('verify', TEST_KERNEL.verify, prng.int(0, 2), {}, true)
 					],
 					rings: [0, 1, 2, 3].map((i) => ({
 						name: `ring ${i}`,
